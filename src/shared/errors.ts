@@ -1,0 +1,109 @@
+/**
+ * One error type for the whole service. `code` is the public, stable string a client sees
+ * (the ICE gateway vocabulary: `InvalidParameter`, `MissingEditingConfig`, `JobNotFound`, ...);
+ * every code is listed in docs/errors.md and in ERROR_CATALOG below, and a code is never reused
+ * for a different meaning.
+ */
+export interface AppErrorOptions {
+  /** The request parameter the error is about, so a client (or the console) can point at the field. */
+  param?: string;
+  cause?: unknown;
+  /** Internal errors never show their message to clients; they become a generic InternalError. */
+  isInternal?: boolean;
+  /** Seconds a throttled client should wait; sent as `x-acs-retry-after`. */
+  retryAfterSeconds?: number;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly param?: string;
+  readonly isInternal: boolean;
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: string, message: string, httpStatus: number, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.httpStatus = httpStatus;
+    this.param = options.param;
+    this.isInternal = options.isInternal ?? false;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Turns anything thrown into an Error, keeping the original as `cause`. */
+export function coerceError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === 'string' ? value : JSON.stringify(value), { cause: value });
+}
+
+/**
+ * The catalog. Factories rather than constants so the message can name the parameter.
+ * HTTP statuses follow Alibaba's gateway table (reference §6.2) where a code exists there.
+ */
+export const errors = {
+  missingParameter: (name: string) =>
+    new AppError(`Missing${name}`, `${name} is mandatory for this action.`, 400, { param: name }),
+  invalidParameter: (name: string, reason: string) =>
+    new AppError('InvalidParameter', `The specified parameter ${name} is not valid: ${reason}`, 400, { param: name }),
+  duplicateParameter: (name: string) =>
+    new AppError('InvalidParameter', `The specified parameter ${name} is not valid: it was given more than once.`, 400, { param: name }),
+  invalidFormat: (value: string) =>
+    new AppError('InvalidParameter.Format', `Format must be JSON or XML, not "${value}".`, 400, { param: 'Format' }),
+  invalidVoice: (voice: string) =>
+    new AppError('InvalidParameter.Voice', `The voice "${voice}" is not known. ListSmartVoiceGroups lists the voices.`, 400, { param: 'EditingConfig.voice' }),
+  invalidSsml: (reason: string, position?: { line: number; column: number }) =>
+    new AppError(
+      'InvalidParameter.Ssml',
+      position ? `The SSML in InputConfig is not valid at line ${position.line}, column ${position.column}: ${reason}` : `The SSML in InputConfig is not valid: ${reason}`,
+      400,
+      { param: 'InputConfig' },
+    ),
+  textTooLong: (count: number, limit: number) =>
+    new AppError('InvalidParameter.TextTooLong', `InputConfig has ${count} characters; at most ${limit} are allowed.`, 400, { param: 'InputConfig' }),
+  actionNotFound: (action: string) =>
+    new AppError('InvalidAction.NotFound', `Specified api is not found, please check your url and method. (Action "${action}")`, 404, { param: 'Action' }),
+  jobNotFound: (jobId: string) =>
+    new AppError('JobNotFound', `The specified job not found: ${jobId}`, 404, { param: 'JobId' }),
+  mediaNotFound: (mediaId: string) =>
+    new AppError('MediaNotFound', `The specified media not found: ${mediaId}`, 404, { param: 'MediaId' }),
+  objectNotFound: (what: string) => new AppError('ObjectNotFound', `The specified object does not exist: ${what}`, 404),
+
+  // Authentication and authorisation (reference §6.2).
+  accessKeyNotFound: () => new AppError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.', 404, { param: 'AccessKeyId' }),
+  accessKeyInactive: () => new AppError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.', 400, { param: 'AccessKeyId' }),
+  signatureMismatch: () => new AppError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.', 400, { param: 'Signature' }),
+  incompleteSignature: (reason: string) => new AppError('IncompleteSignature', `The request signature does not conform to Aliyun standards: ${reason}`, 400),
+  invalidSignatureMethod: (method: string) => new AppError('InvalidSignatureMethod', `Specified signature method "${method}" is not supported.`, 400, { param: 'SignatureMethod' }),
+  timestampFormat: () => new AppError('InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.', 400, { param: 'Timestamp' }),
+  timestampExpired: () => new AppError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired (more than 15 minutes from server time).', 400, { param: 'Timestamp' }),
+  nonceUsed: () => new AppError('SignatureNonceUsed', 'Specified signature nonce was used already.', 400, { param: 'SignatureNonce' }),
+  missingCredentials: () => new AppError('MissingAccessKeyId', 'AccessKeyId is mandatory for this action: sign the request, or start the server with --allow-anonymous.', 400, { param: 'AccessKeyId' }),
+  forbidden: (action: string) => new AppError('Forbidden.RAM', `User not authorized to operate on the specified resource: this access key may not call ice:${action}.`, 403),
+  throttled: (retryAfterSeconds: number) =>
+    new AppError('Throttling.User', 'Request was denied due to user flow control.', 429, { retryAfterSeconds }),
+  unsupportedMethod: (method: string) => new AppError('UnsupportedHTTPMethod', `HTTP method ${method} is not supported.`, 400),
+
+  internal: (cause?: unknown) => new AppError('InternalError', 'The request processing has failed due to some unknown error.', 500, { cause, isInternal: true }),
+  serviceUnavailable: (reason: string) => new AppError('ServiceUnavailable', `The service is not available: ${reason}`, 503),
+} as const;
+
+/**
+ * Codes a failed job reports in GetSmartHandleJob `ErrorCode` (the job was accepted, then failed).
+ * Decided by us: the reference (§2.5) leaves them open.
+ */
+export const JOB_ERROR_CODES = {
+  /** Overwrite=false and the object already exists. */
+  objectExists: 'OutputObjectExists',
+  /** The object store refused or lost the write. */
+  outputWriteFailed: 'OutputWriteFailed',
+  /** The engine failed on this text (model missing, runtime error). */
+  synthesisFailed: 'SynthesisFailed',
+  /** Anything else. */
+  internal: 'InternalError',
+} as const;
