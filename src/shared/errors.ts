@@ -88,9 +88,41 @@ export const errors = {
   throttled: (retryAfterSeconds: number) =>
     new AppError('Throttling.User', 'Request was denied due to user flow control.', 429, { retryAfterSeconds }),
   unsupportedMethod: (method: string) => new AppError('UnsupportedHTTPMethod', `HTTP method ${method} is not supported.`, 400),
+  /** Like signatureMismatch, plus what the server signed (Alibaba's gateway does this); callers pass only secret-free text. */
+  signatureMismatchDetail: (serverSigned: string) =>
+    new AppError('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${serverSigned}`, 400, { param: 'Signature' }),
+  contentHashMismatch: () =>
+    new AppError('IncompleteSignature', 'The request signature does not conform to Aliyun standards: x-acs-content-sha256 does not match the SHA-256 of the request body.', 400),
+  bodyTooLarge: (limitBytes: number) =>
+    new AppError('InvalidParameter.BodyTooLarge', `The request body is larger than ${limitBytes} bytes.`, 413),
+  malformedRequest: (reason: string) => new AppError('InvalidParameter', `The request is not valid: ${reason}`, 400),
 
+  /** The engine could not speak (a voice pack is incomplete or broken, the runtime failed); the job fails with this code. */
+  synthesisFailed: (reason: string, cause?: unknown) =>
+    new AppError('SynthesisFailed', `Speech synthesis failed: ${reason}`, 500, { cause, isInternal: false }),
   internal: (cause?: unknown) => new AppError('InternalError', 'The request processing has failed due to some unknown error.', 500, { cause, isInternal: true }),
   serviceUnavailable: (reason: string) => new AppError('ServiceUnavailable', `The service is not available: ${reason}`, 503),
+  /** A byte range that starts at or past the end of the object (S3's `InvalidRange`, HTTP 416). */
+  rangeNotSatisfiable: (size: number) =>
+    new AppError('InvalidRange', `The requested range is not satisfiable: the object has ${size} bytes.`, 416, { param: 'Range' }),
+
+  // Voice packs (`narrate voices pull`).
+  packUnknown: (name: string) =>
+    new AppError('VoicePack.Unknown', `The voice pack "${name}" is not in the pack catalog; give its URL instead (narrate voices pull --url URL --sha256 HEX).`, 404, { param: 'name' }),
+  packAlreadyInstalled: (name: string) =>
+    new AppError('VoicePack.AlreadyInstalled', `The voice pack "${name}" is already installed; use --force to replace it.`, 409, { param: 'name' }),
+  packChecksumMissing: (name: string) =>
+    new AppError('VoicePack.ChecksumMissing', `No sha256 is known for the voice pack "${name}" and its server publishes none; pass --sha256 HEX, or --insecure-skip-checksum to install it unverified.`, 400, { param: 'sha256' }),
+  packChecksumMismatch: (name: string, expected: string, actual: string) =>
+    new AppError('VoicePack.ChecksumMismatch', `The download of "${name}" has sha256 ${actual}, not the expected ${expected}; nothing was installed.`, 502),
+  packDownloadFailed: (name: string, reason: string, cause?: unknown) =>
+    new AppError('VoicePack.DownloadFailed', `Downloading the voice pack "${name}" failed: ${reason}; nothing was installed.`, 502, { cause }),
+  packArchiveInvalid: (name: string, reason: string, cause?: unknown) =>
+    new AppError('VoicePack.ArchiveInvalid', `The archive of the voice pack "${name}" was refused: ${reason}; nothing was installed.`, 422, { cause }),
+
+  // Callback deliveries (the outbox).
+  deliveryNotFound: (id: string) =>
+    new AppError('DeliveryNotFound', `The specified callback delivery not found: ${id}`, 404, { param: 'DeliveryId' }),
 } as const;
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * Serves the web console (built by `npm run build:console` into console/dist) at /console.
+ */
+import type { FastifyInstance } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+/** console/dist relative to this file, from both src/ (tsx) and dist/ (built). */
+export function consoleDistDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, '..', '..', '..', 'console', 'dist');
+}
+
+export function registerConsoleRoutes(app: FastifyInstance, { distDir = consoleDistDir() }: { distDir?: string } = {}) {
+  const serve = async (file: string) => {
+    const resolved = path.resolve(distDir, file);
+    if (!resolved.startsWith(distDir + path.sep)) return null;
+    try {
+      return { body: await readFile(resolved), type: TYPES[path.extname(resolved)] ?? 'application/octet-stream' };
+    } catch {
+      return null;
+    }
+  };
+  app.get('/console', async (_request, reply) => reply.redirect('/console/'));
+  app.get('/console/*', async (request, reply) => {
+    const wanted = (request.params as { '*': string })['*'] || 'index.html';
+    const found = (await serve(wanted)) ?? (await serve('index.html'));
+    if (!found) return reply.code(404).type('text/plain').send('The console is not built: run `npm run build:console`.');
+    return reply.type(found.type).send(found.body);
+  });
+}

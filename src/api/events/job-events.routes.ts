@@ -1,0 +1,66 @@
+/**
+ * GET /events/job?JobId=...: a server-sent-events stream of one job's state and progress.
+ * Signed like every ICE request (Action=WatchSmartJob; v1 query signatures work from a browser's
+ * EventSource, which cannot send headers). Events: `state` {JobId, State, Progress} on every change,
+ * then the stream ends after Finished or Failed.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { JobStore } from '../../store/store.types.js';
+import { authorize, type IceIdentity } from '../ice/ice.auth.js';
+import { parseIceRequest, type ParsedIceRequest } from '../ice/ice.request.js';
+import { formatIceError, newIceRequestId, publicError } from '../ice/ice.format.js';
+import { errors } from '../../shared/errors.js';
+
+const POLL_MS = 250;
+const HEARTBEAT_MS = 15_000;
+
+export function registerJobEventRoutes(
+  app: FastifyInstance,
+  { store, authenticator, livePercent }: { store: Pick<JobStore, 'getJob'>; authenticator: { authenticate(parsed: ParsedIceRequest): Promise<IceIdentity> }; livePercent?: (jobId: string) => number | undefined },
+) {
+  app.get('/events/job', async (request, reply) => {
+    const requestId = newIceRequestId();
+    let jobId: string;
+    try {
+      const parsed = parseIceRequest({ method: request.method, url: request.url, headers: request.headers, rawBody: undefined });
+      if (parsed.action !== 'WatchSmartJob') throw errors.actionNotFound(parsed.action.slice(0, 64));
+      const identity = await authenticator.authenticate(parsed);
+      authorize({ action: parsed.action, allowedActions: identity.allowedActions });
+      jobId = (parsed.params.JobId ?? '').toLowerCase();
+      if (!jobId) throw errors.missingParameter('JobId');
+      if (!/^[0-9a-f]{32}$/.test(jobId) || !(await store.getJob(jobId))) throw errors.jobNotFound(jobId.slice(0, 64));
+    } catch (error) {
+      const response = formatIceError({ error: publicError(error), requestId, hostId: request.hostname, format: 'JSON' });
+      return reply.code(response.status).headers(response.headers).type(response.contentType).send(response.payload);
+    }
+
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    reply.hijack();
+    let closed = false;
+    request.raw.on('close', () => {
+      closed = true;
+    });
+    let last = '';
+    let lastWrite = Date.now();
+    while (!closed) {
+      const job = await store.getJob(jobId).catch(() => null);
+      if (!job) {
+        reply.raw.write(`event: error\ndata: ${JSON.stringify({ JobId: jobId, Code: 'JobNotFound' })}\n\n`);
+        break;
+      }
+      const progress = job.state === 'Finished' ? 100 : job.state === 'Executing' ? (livePercent?.(jobId) ?? job.progress) : 0;
+      const payload = JSON.stringify({ JobId: job.id, State: job.state, Progress: progress });
+      if (payload !== last) {
+        reply.raw.write(`event: state\ndata: ${payload}\n\n`);
+        last = payload;
+        lastWrite = Date.now();
+      } else if (Date.now() - lastWrite > HEARTBEAT_MS) {
+        reply.raw.write(': keep-alive\n\n');
+        lastWrite = Date.now();
+      }
+      if (job.state === 'Finished' || job.state === 'Failed') break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    reply.raw.end();
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * Every ICE action Narrate answers, by name. Alibaba's own: SubmitAudioProduceJob,
+ * GetSmartHandleJob (+ alias GetSmartJobResult), ListSmartJobs, DeleteSmartJob, GetMediaInfo,
+ * ListSmartVoiceGroups, SetEventCallback, GetEventCallback. Narrate's extensions (same protocol,
+ * same signatures): ReceiveCallbackMessages, DeleteCallbackMessage, ListCallbackDeliveries,
+ * ResendCallbackDelivery.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../shared/clock.js';
+import { errors } from '../../shared/errors.js';
+import type { JobRecord, JobStore } from '../../store/store.types.js';
+import type { ObjectStorage } from '../../storage/storage.types.js';
+import type { JobService } from '../../jobs/jobs.service.js';
+import type { VoiceResolver } from '../../voices/voice-resolver.models.js';
+import { toVoiceGroups } from '../../voices/voice-groups.models.js';
+import { getEventCallback, setEventCallback } from '../../notify/event-callback.usecases.js';
+import { isCallbackQueueName } from '../../notify/notify-target.models.js';
+import { resendDelivery, summarizeDelivery } from '../../notify/dead-deliveries.usecases.js';
+import type { IceActionHandler } from '../ice/ice.plugin.js';
+import { createJobActions } from './job.actions.js';
+
+function wholeNumber(params: Record<string, string>, name: string, fallback: number, min: number, max: number): number {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw errors.invalidParameter(name, `it must be a whole number from ${min} to ${max}.`);
+  return value;
+}
+
+function queueName(params: Record<string, string>): string {
+  const name = params.QueueName;
+  if (name === undefined || name === '') throw errors.missingParameter('QueueName');
+  if (!isCallbackQueueName(name)) throw errors.invalidParameter('QueueName', 'queue names start with "ice-callback-".');
+  return name;
+}
+
+export function createIceActions({
+  jobs,
+  store,
+  storage,
+  voices,
+  clock,
+  publicBaseUrlOf,
+  livePercent,
+}: {
+  jobs: JobService;
+  store: JobStore;
+  storage: ObjectStorage;
+  voices: () => VoiceResolver;
+  clock: Clock;
+  publicBaseUrlOf: (request: FastifyRequest) => string;
+  livePercent?: (job: JobRecord) => number | undefined;
+}): Record<string, IceActionHandler> {
+  return {
+    ...createJobActions({ jobs, storage, publicBaseUrlOf, livePercent }),
+    ListSmartVoiceGroups: async ({ params }) => {
+      // VoiceType=CosyVoice asks for Alibaba's large-model voices; Narrate has none, so the list is empty.
+      if (params.VoiceType && params.VoiceType !== 'CosyVoice') throw errors.invalidParameter('VoiceType', 'leave it out, or CosyVoice.');
+      return { VoiceGroups: params.VoiceType === 'CosyVoice' ? [] : toVoiceGroups(voices().list()) };
+    },
+    SetEventCallback: ({ params }) => setEventCallback(store, params),
+    GetEventCallback: async () => ({ ...(await getEventCallback(store)) }),
+    ReceiveCallbackMessages: async ({ params }) => {
+      const messages = await store.receiveQueueMessages({
+        queue: queueName(params),
+        max: wholeNumber(params, 'MaxMessages', 10, 1, 100),
+        visibilityMs: wholeNumber(params, 'VisibilityTimeout', 30, 1, 43_200) * 1000,
+        now: clock(),
+      });
+      return {
+        Messages: messages.map((message) => ({
+          MessageId: message.id,
+          ReceiptHandle: message.receiptHandle,
+          MessageBody: message.body,
+          DequeueCount: message.receiveCount,
+          EnqueueTime: message.createdAt.toISOString(),
+        })),
+      };
+    },
+    DeleteCallbackMessage: async ({ params }) => {
+      const handle = params.ReceiptHandle;
+      if (!handle) throw errors.missingParameter('ReceiptHandle');
+      if (!(await store.deleteQueueMessage({ queue: queueName(params), receiptHandle: handle }))) {
+        throw errors.invalidParameter('ReceiptHandle', 'it is unknown or stale (the message was received again since); receive it again.');
+      }
+      return {};
+    },
+    ListCallbackDeliveries: async ({ params }) => {
+      const state = params.State || undefined;
+      if (state !== undefined && !['pending', 'delivered', 'dead'].includes(state)) throw errors.invalidParameter('State', 'it must be pending, delivered or dead.');
+      const deliveries = await store.listDeliveries({
+        state: state as 'pending' | 'delivered' | 'dead' | undefined,
+        jobId: params.JobId || undefined,
+        limit: wholeNumber(params, 'MaxResults', 100, 1, 1000),
+      });
+      return { Deliveries: deliveries.map(summarizeDelivery) };
+    },
+    ResendCallbackDelivery: async ({ params }) => {
+      if (!params.DeliveryId) throw errors.missingParameter('DeliveryId');
+      await resendDelivery(store, { id: params.DeliveryId, now: clock() });
+      return {};
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Builds the HTTP application (never listens: the caller does, so tests can use inject()).
+ * Routes: the ICE RPC endpoint at `/`, local buckets, health, metrics, the OpenAI endpoint,
+ * job event streams and the web console.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from '../shared/logger.js';
+import { ICE_SERVER_OPTIONS, iceRpcPlugin, type IceActionHandler } from './ice/ice.plugin.js';
+import type { IceIdentity } from './ice/ice.auth.js';
+import type { ParsedIceRequest } from './ice/ice.request.js';
+import type { RateLimiter } from './ice/ice.rate-limit.js';
+import type { JobStore, AccessKeyRecord } from '../store/store.types.js';
+import type { ObjectStorage } from '../storage/storage.types.js';
+import { registerBucketRoutes } from './buckets/bucket.routes.js';
+import { registerHealthRoutes } from './health/health.routes.js';
+import { registerOpenAiRoutes } from './openai/openai.routes.js';
+import type { SpeechService } from '../speech/speech.service.js';
+import type { Metrics } from '../metrics/metrics.js';
+
+export interface ServerDeps {
+  logger: Logger;
+  store: JobStore;
+  storage: ObjectStorage;
+  speech: SpeechService;
+  metrics: Metrics;
+  authenticator: { authenticate(parsed: ParsedIceRequest): Promise<IceIdentity> };
+  rateLimiter?: Pick<RateLimiter, 'consume'>;
+  iceActions: Record<string, IceActionHandler>;
+  /** Every access key (for the OpenAI bearer token check). */
+  listKeys: () => Promise<AccessKeyRecord[]>;
+  allowAnonymous: boolean;
+  /** Secret for signed local bucket URLs; null when storage is S3 (it presigns itself). */
+  bucketUrlSecret: string | null;
+  nowSeconds: () => number;
+  /** Extra route registrations (console, job events) that need the same app. */
+  extraRoutes?: Array<(app: FastifyInstance) => void | Promise<void>>;
+}
+
+export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    ...ICE_SERVER_OPTIONS,
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Request ids in logs come from here; ICE responses carry their own RequestId as well.
+    requestIdHeader: 'x-request-id',
+    bodyLimit: 1024 * 1024,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequest({ method: request.method, route, status: reply.statusCode, seconds: reply.elapsedTime / 1000 });
+    request.log.debug({ method: request.method, url: request.url.slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(iceRpcPlugin, {
+    authenticator: deps.authenticator,
+    rateLimiter: deps.rateLimiter,
+    actions: deps.iceActions,
+  });
+  if (deps.bucketUrlSecret) registerBucketRoutes(app, { storage: deps.storage, urlSecret: deps.bucketUrlSecret, nowSeconds: deps.nowSeconds });
+  registerHealthRoutes(app, { store: deps.store, storage: deps.storage });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+  await app.register(async (scope) => {
+    registerOpenAiRoutes(scope, { speech: deps.speech, findKeys: deps.listKeys, allowAnonymous: deps.allowAnonymous });
+  });
+  for (const register of deps.extraRoutes ?? []) await register(app);
+  return app;
+}

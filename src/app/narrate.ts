@@ -1,0 +1,232 @@
+/**
+ * The composition root: builds every part from the configuration and wires them together.
+ * `narrate serve` runs api + worker + callback dispatcher; `narrate api` and `narrate worker`
+ * run one role each against a shared database and object store.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../shared/logger.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { randomIds, type Ids } from '../shared/ids.js';
+import { createStore } from '../store/create-store.js';
+import type { JobStore } from '../store/store.types.js';
+import { createStorage } from '../storage/create-storage.js';
+import type { ObjectStorage } from '../storage/storage.types.js';
+import { createEspeakEngine } from '../engine/espeak.engine.js';
+import { createSherpaEngine } from '../engine/sherpa.engine.js';
+import type { TtsEngine } from '../engine/engine.types.js';
+import { createVoiceResolver, type VoiceResolver } from '../voices/voice-resolver.models.js';
+import { loadPackCatalog } from '../voices/pack-catalog.models.js';
+import { createSpeechService, type SpeechService } from '../speech/speech.service.js';
+import { createJobService } from '../jobs/jobs.service.js';
+import { createWorker, type Worker } from '../worker/worker.js';
+import { createServer } from '../api/server.js';
+import { createIceAuthenticator } from '../api/ice/ice.auth.js';
+import { createRateLimiter } from '../api/ice/ice.rate-limit.js';
+import { createIceActions } from '../api/ice-actions/ice-actions.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { validateNotifyAddress, notifyTargetOf } from '../notify/notify-target.models.js';
+import { createDeliveryForJob } from '../notify/callback-event.models.js';
+import { loadEventCallbackSettings } from '../notify/event-callback.usecases.js';
+import { createCallbackDispatcher, type CallbackDispatcher } from '../notify/callback-dispatcher.js';
+import { createCallbackHttpClient } from '../notify/callback-http.client.js';
+import { retryPolicyFrom } from '../notify/retry-policy.models.js';
+import { createSubtitleWriter } from '../subtitles/subtitle-sidecars.js';
+import { userIdOf } from '../api/ice-actions/job-format.js';
+import { createKeyring, parseAccessKeys } from './keys.js';
+import { loadOrCreateUrlSecret, withSignedUrls } from './signed-local-storage.js';
+import { registerJobEventRoutes } from '../api/events/job-events.routes.js';
+import { registerConsoleRoutes } from '../api/console/console.routes.js';
+
+export interface NarrateRoles {
+  api: boolean;
+  worker: boolean;
+}
+
+export interface Narrate {
+  config: Readonly<Config>;
+  store: JobStore;
+  storage: ObjectStorage;
+  speech: SpeechService;
+  metrics: Metrics;
+  app: FastifyInstance | null;
+  worker: Worker | null;
+  dispatcher: CallbackDispatcher | null;
+  /** Re-reads the voices directory (after `voices pull`). */
+  reloadVoices(): Promise<void>;
+  /** Listens (api role) and starts the worker and dispatcher (worker role). */
+  start(): Promise<{ url: string | null }>;
+  /** Stops taking work, drains, releases leases, closes connections. */
+  stop(): Promise<void>;
+}
+
+/** Builds the engines and the resolver over what they can speak now. */
+export async function createVoices({ voicesDir, engineThreads }: { voicesDir: string; engineThreads: number }) {
+  const espeak = await createEspeakEngine();
+  const sherpa = createSherpaEngine({ voicesDir, numThreads: engineThreads });
+  const engines: Record<'espeak' | 'sherpa', TtsEngine> = { espeak, sherpa };
+  const packs = loadPackCatalog().packs;
+  let resolver: VoiceResolver = createVoiceResolver({ installed: [...(await espeak.listVoices()), ...(await sherpa.listVoices())], packs });
+  return {
+    engines,
+    resolver: () => resolver,
+    async reload() {
+      resolver = createVoiceResolver({ installed: [...(await espeak.listVoices()), ...(await sherpa.listVoices())], packs });
+    },
+    async close() {
+      await Promise.all([espeak.close(), sherpa.close()]);
+    },
+  };
+}
+
+export async function createNarrate({
+  config,
+  roles,
+  logger,
+  clock = systemClock,
+  ids = randomIds,
+}: {
+  config: Readonly<Config>;
+  roles: NarrateRoles;
+  logger: Logger;
+  clock?: Clock;
+  ids?: Ids;
+}): Promise<Narrate> {
+  const nowSeconds = () => Math.floor(clock().getTime() / 1000);
+  const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir });
+  const rawStorage = createStorage({
+    dataDir: config.dataDir,
+    s3Endpoint: config.s3Endpoint ?? undefined,
+    s3Region: config.s3Region,
+    s3ForcePathStyle: config.s3Endpoint ? config.s3ForcePathStyle || undefined : undefined,
+    s3AccessKeyId: config.s3AccessKeyId ?? undefined,
+    s3SecretAccessKey: config.s3SecretAccessKey ?? undefined,
+    presignTtlSeconds: config.presignSeconds,
+  }) as ObjectStorage;
+  const urlSecret = rawStorage.kind === 'local' ? await loadOrCreateUrlSecret(config.dataDir) : null;
+  const storage = urlSecret ? withSignedUrls(rawStorage, { secret: urlSecret, ttlSeconds: config.presignSeconds, nowSeconds }) : rawStorage;
+  const voices = await createVoices({ voicesDir: config.voicesDir, engineThreads: config.engineThreads });
+  const speech = createSpeechService({ engines: voices.engines, resolver: voices.resolver });
+  const metrics = createMetrics({ store });
+  const publicBaseUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const workerId = `${os.hostname()}:${process.pid}:${ids.hex32().slice(0, 8)}`;
+
+  let worker: Worker | null = null;
+  let dispatcher: CallbackDispatcher | null = null;
+  if (roles.worker) {
+    const tmpDir = path.join(config.dataDir, 'tmp');
+    worker = createWorker({
+      store,
+      storage,
+      speech,
+      clock,
+      ids,
+      logger,
+      workerId,
+      concurrency: config.workerConcurrency,
+      leaseMs: config.leaseSeconds * 1000,
+      tmpDir,
+      writeSidecars: createSubtitleWriter({ storage, tmpDir, newId: () => ids.hex32().slice(0, 8) }),
+      onJobDone: (done) => metrics.jobDone(done),
+      deliveryFor: async ({ job, state, result, errorCode, errorMessage }) => {
+        const target = notifyTargetOf({ userData: job.userData, globalSettings: await loadEventCallbackSettings(store), eventType: config.callbackEventType });
+        const mediaUrl = result ? await storage.objectUrl({ bucket: result.bucket, key: result.key, publicBaseUrl }) : null;
+        return createDeliveryForJob({
+          job: { ...job, state, errorCode: errorCode ?? null, errorMessage: errorMessage ?? null },
+          target,
+          eventType: config.callbackEventType,
+          userId: userIdOf(job.ownerKeyId),
+          now: clock(),
+          mediaUrl,
+          newId: ids.hex32,
+        });
+      },
+    });
+    // Outcomes are counted where they are recorded, so the dispatcher needs no metrics of its own.
+    const countingStore = {
+      claimDeliveries: store.claimDeliveries.bind(store),
+      sendQueueMessage: store.sendQueueMessage.bind(store),
+      getSetting: store.getSetting.bind(store),
+      waitForWork: store.waitForWork.bind(store),
+      recordDeliveryAttempt: async (args: Parameters<JobStore['recordDeliveryAttempt']>[0]) => {
+        await store.recordDeliveryAttempt(args);
+        metrics.callbackOutcome(args.outcome.kind);
+      },
+    };
+    dispatcher = createCallbackDispatcher({
+      store: countingStore,
+      workerId,
+      now: clock,
+      httpClient: createCallbackHttpClient({ allowPrivate: config.callbackAllowPrivate, allowlist: config.callbackAllowlist, timeoutMs: config.callbackTimeoutMs }),
+      policy: retryPolicyFrom({ mode: config.callbackMode, maxAgeMs: config.callbackMaxAgeHours * 3600 * 1000 }),
+      logger: logger.child({ part: 'callbacks' }),
+    });
+  }
+
+  let app: FastifyInstance | null = null;
+  if (roles.api) {
+    const keyring = createKeyring({ store, configured: parseAccessKeys(config.accessKeys, clock()) });
+    const jobs = createJobService({ store, speech, ids, clock, validateNotifyAddress });
+    const iceActions = createIceActions({
+      jobs,
+      store,
+      storage,
+      voices: voices.resolver,
+      clock,
+      publicBaseUrlOf: () => publicBaseUrl,
+      livePercent: worker ? (job) => worker!.progressOf(job.id) : undefined,
+    });
+    const authenticator = createIceAuthenticator({ keys: keyring, allowAnonymous: config.allowAnonymous, now: clock });
+    app = await createServer({
+      logger,
+      store,
+      storage,
+      speech,
+      metrics,
+      authenticator,
+      rateLimiter: config.rateLimit > 0 ? createRateLimiter({ ratePerSecond: config.rateLimit, burst: config.rateBurst, now: clock }) : undefined,
+      iceActions,
+      listKeys: keyring.listKeys,
+      allowAnonymous: config.allowAnonymous,
+      bucketUrlSecret: urlSecret,
+      nowSeconds,
+      extraRoutes: [
+        (scope) => registerJobEventRoutes(scope, { store, authenticator, livePercent: worker ? (jobId) => worker!.progressOf(jobId) : undefined }),
+        (scope) => registerConsoleRoutes(scope),
+      ],
+    });
+  }
+
+  const dispatcherStop = new AbortController();
+  let dispatcherLoop: Promise<void> | null = null;
+
+  return {
+    config,
+    store,
+    storage,
+    speech,
+    metrics,
+    app,
+    worker,
+    dispatcher,
+    reloadVoices: voices.reload,
+    async start() {
+      let url: string | null = null;
+      if (app) url = await app.listen({ port: config.port, host: config.host });
+      worker?.start();
+      if (dispatcher) dispatcherLoop = dispatcher.start({ signal: dispatcherStop.signal });
+      return { url };
+    },
+    async stop() {
+      // Stop taking requests first, then work, then close what they used.
+      if (app) await app.close();
+      await worker?.stop();
+      dispatcherStop.abort();
+      await dispatcherLoop?.catch(() => {});
+      await voices.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Adds the configuration options (config/config.ts OPTIONS) that a command takes to a commander
+ * command, and turns what was parsed back into a Config. Keeps flags, variables and --help in step.
+ */
+import { Option, type Command } from 'commander';
+import { OPTIONS, parseConfig, type Config } from '../config/config.js';
+
+type Scope = (typeof OPTIONS)[number]['scope'][number];
+
+export function addConfigOptions(command: Command, scope: Scope): Command {
+  for (const def of OPTIONS) {
+    if (!def.scope.includes(scope)) continue;
+    const placeholder = def.kind === 'bool' ? '' : ' <value>';
+    const option = new Option(`${def.flag}${placeholder}`, `${def.doc} [env ${def.env}]`);
+    if (def.choices) option.choices(def.choices as string[]);
+    command.addOption(option);
+  }
+  return command;
+}
+
+/** Config from the parsed flags of `command` plus the environment. */
+export function configFrom(command: Command, env: Record<string, string | undefined>): Readonly<Config> {
+  const opts = command.opts() as Record<string, unknown>;
+  const flags: Partial<Record<keyof Config, unknown>> = {};
+  for (const def of OPTIONS) {
+    // commander names the value after the flag (`--concurrency` → `concurrency`), which may differ from the key.
+    const attribute = def.flag.replace(/^--/, '').replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    if (opts[attribute] !== undefined) flags[def.key] = opts[attribute];
+  }
+  return parseConfig({ env, flags });
+}

@@ -1,0 +1,82 @@
+/** `narrate say`: synthesise text to a file (or stdout) without a server, through the same pipeline as jobs. */
+import type { Command } from 'commander';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { createVoices } from '../app/narrate.js';
+import { createSpeechService } from '../speech/speech.service.js';
+import { parseEditingConfig } from '../jobs/editing-config.models.js';
+import { isAppError } from '../shared/errors.js';
+import { addConfigOptions, configFrom } from './config-options.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function registerSayCommand(program: Command, env: Record<string, string | undefined>) {
+  const command = program
+    .command('say')
+    .description('Speak TEXT (or --input FILE, or - for stdin) into an audio file. Same settings and ranges as EditingConfig.')
+    .argument('[text]', 'text or SSML to speak; "-" reads standard input')
+    .option('-i, --input <file>', 'read the text from a file')
+    .option('--voice <name>', 'voice name (narrate voices list)', 'Xiaoyun')
+    .option('--format <format>', 'mp3, wav or pcm', 'mp3')
+    .option('--sample-rate <hz>', '8000, 16000, 24000 or 48000', '16000')
+    .option('--volume <0-100>', 'loudness, 50 = unchanged', '50')
+    .option('--speech-rate <-500..500>', 'speed: -500 = 0.5×, 500 = 2×', '0')
+    .option('--pitch-rate <-500..500>', 'pitch: -500 = an octave down, 500 = an octave up', '0')
+    .option('-o, --output <file>', 'audio file to write ("-" for stdout)', 'narrate.mp3')
+    .option('--timings <file>', 'write the sentence timings (AiResult) as JSON');
+  addConfigOptions(command, 'say');
+  command.action(async (text: string | undefined, options: Record<string, string>) => {
+    const config = configFrom(command, env);
+    let input: string;
+    if (options.input) input = await readFile(options.input, 'utf8');
+    else if (text === '-' || text === undefined) input = await readStdin();
+    else input = text;
+    const voices = await createVoices({ voicesDir: config.voicesDir, engineThreads: config.engineThreads });
+    try {
+      const speech = createSpeechService({ engines: voices.engines, resolver: voices.resolver });
+      const editing = parseEditingConfig(
+        JSON.stringify({
+          voice: options.voice,
+          format: options.format,
+          sample_rate: Number(options.sampleRate),
+          volume: Number(options.volume),
+          speech_rate: Number(options.speechRate),
+          pitch_rate: Number(options.pitchRate),
+        }),
+      );
+      const plan = speech.prepare({ inputText: input, editing });
+      const toStdout = options.output === '-';
+      const file = toStdout ? null : await open(options.output!, 'w');
+      let position = 0;
+      const result = await speech.render({
+        plan,
+        write: async (chunk) => {
+          if (file) {
+            await file.write(chunk, 0, chunk.length, position);
+            position += chunk.length;
+          } else {
+            await new Promise<void>((resolve) => (process.stdout.write(chunk) ? resolve() : process.stdout.once('drain', () => resolve())));
+          }
+        },
+      });
+      if (file) {
+        if (result.header) await file.write(result.header, 0, result.header.length, 0);
+        await file.close();
+      }
+      if (options.timings) await writeFile(options.timings, JSON.stringify(result.timings, null, 2));
+      if (!toStdout) process.stderr.write(`${options.output}: ${(result.durationMs / 1000).toFixed(2)} s, ${plan.format}, ${plan.sampleRate} Hz, voice ${plan.voice.name}, ${result.timings.length} segments\n`);
+    } catch (error) {
+      if (isAppError(error)) {
+        process.stderr.write(`narrate say: ${error.code}: ${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      throw error;
+    } finally {
+      await voices.close();
+    }
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * The one place configuration is defined, read and validated. Every option has a command-line
+ * flag and an environment variable; the flag wins, then the variable, then the default.
+ * `narrate --help` and the README's option table are both generated from OPTIONS.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+type Kind = 'string' | 'int' | 'number' | 'bool' | 'list';
+
+interface OptionDef {
+  /** camelCase key in Config. */
+  key: keyof Config;
+  flag: string;
+  env: string;
+  kind: Kind;
+  doc: string;
+  /** Which commands take it (for --help). */
+  scope: Array<'serve' | 'api' | 'worker' | 'say' | 'voices' | 'keys'>;
+  default?: (partial: Partial<Config>) => unknown;
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  /** Never printed (logs, --help defaults). */
+  secret?: boolean;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  voicesDir: string;
+  databaseUrl: string | null;
+  accessKeys: string | null;
+  allowAnonymous: boolean;
+  publicUrl: string | null;
+  workerConcurrency: number;
+  leaseSeconds: number;
+  rateLimit: number;
+  rateBurst: number;
+  s3Endpoint: string | null;
+  s3Region: string;
+  s3ForcePathStyle: boolean;
+  s3AccessKeyId: string | null;
+  s3SecretAccessKey: string | null;
+  presignSeconds: number;
+  callbackAllowPrivate: boolean;
+  callbackAllowlist: string[];
+  callbackMode: 'backoff' | 'ice';
+  callbackEventType: string;
+  callbackTimeoutMs: number;
+  callbackMaxAgeHours: number;
+  engineThreads: number;
+  logLevel: string;
+}
+
+const ALL = ['serve', 'api', 'worker', 'say', 'voices', 'keys'] as const;
+const SERVERS = ['serve', 'api', 'worker'] as const;
+const HTTP = ['serve', 'api'] as const;
+const WORK = ['serve', 'worker'] as const;
+
+export const OPTIONS: readonly OptionDef[] = [
+  { key: 'port', flag: '--port', env: 'NARRATE_PORT', kind: 'int', min: 0, max: 65535, scope: [...HTTP], doc: 'HTTP port.', default: () => 8080 },
+  { key: 'host', flag: '--host', env: 'NARRATE_HOST', kind: 'string', scope: [...HTTP], doc: 'Address to listen on (0.0.0.0 for all interfaces).', default: () => '127.0.0.1' },
+  { key: 'dataDir', flag: '--data-dir', env: 'NARRATE_DATA_DIR', kind: 'string', scope: [...ALL], doc: 'Where the SQLite database, the keys file and local buckets live.', default: () => './data' },
+  { key: 'voicesDir', flag: '--voices-dir', env: 'NARRATE_VOICES_DIR', kind: 'string', scope: [...ALL], doc: 'Where neural voice packs are installed.', default: () => path.join(os.homedir(), '.cache', 'narrate', 'voices') },
+  { key: 'databaseUrl', flag: '--database-url', env: 'NARRATE_DATABASE_URL', kind: 'string', scope: [...SERVERS, 'keys'], secret: true, doc: 'A postgres:// URL switches the job store to PostgreSQL (default: SQLite in the data directory).' },
+  { key: 'accessKeys', flag: '--access-keys', env: 'NARRATE_ACCESS_KEYS', kind: 'string', scope: [...HTTP], secret: true, doc: 'Access key pairs "id1:secret1,id2:secret2" (added to those in the keys file).' },
+  { key: 'allowAnonymous', flag: '--allow-anonymous', env: 'NARRATE_ALLOW_ANONYMOUS', kind: 'bool', scope: [...HTTP], doc: 'Accept unsigned requests (owner "anonymous"). Off by default.', default: () => false },
+  { key: 'publicUrl', flag: '--public-url', env: 'NARRATE_PUBLIC_URL', kind: 'string', scope: [...SERVERS], doc: 'Base URL clients reach this server at, for MediaUrl of local buckets (default http://HOST:PORT).' },
+  { key: 'workerConcurrency', flag: '--concurrency', env: 'NARRATE_CONCURRENCY', kind: 'int', min: 1, max: 64, scope: [...WORK], doc: 'Jobs one worker process renders at once.', default: () => 1 },
+  { key: 'leaseSeconds', flag: '--lease-seconds', env: 'NARRATE_LEASE_SECONDS', kind: 'int', min: 5, max: 3600, scope: [...WORK], doc: 'How long a claimed job stays reserved without renewal before another worker may take it.', default: () => 30 },
+  { key: 'rateLimit', flag: '--rate-limit', env: 'NARRATE_RATE_LIMIT', kind: 'number', min: 0, scope: [...HTTP], doc: 'Requests per second per access key (0 = unlimited; per api process).', default: () => 50 },
+  { key: 'rateBurst', flag: '--rate-burst', env: 'NARRATE_RATE_BURST', kind: 'int', min: 1, scope: [...HTTP], doc: 'Burst size of the per-key rate limit.', default: () => 100 },
+  { key: 's3Endpoint', flag: '--s3-endpoint', env: 'NARRATE_S3_ENDPOINT', kind: 'string', scope: [...SERVERS], doc: 'Use S3-compatible object storage at this endpoint (e.g. http://127.0.0.1:9000). Unset: local buckets under the data directory.' },
+  { key: 's3Region', flag: '--s3-region', env: 'NARRATE_S3_REGION', kind: 'string', scope: [...SERVERS], doc: 'S3 region.', default: () => 'us-east-1' },
+  { key: 's3ForcePathStyle', flag: '--s3-force-path-style', env: 'NARRATE_S3_FORCE_PATH_STYLE', kind: 'bool', scope: [...SERVERS], doc: 'Path-style bucket addressing (MinIO, Ceph RGW).', default: () => false },
+  { key: 's3AccessKeyId', flag: '--s3-access-key-id', env: 'NARRATE_S3_ACCESS_KEY_ID', kind: 'string', scope: [...SERVERS], secret: true, doc: 'S3 credentials (else the standard AWS chain: AWS_ACCESS_KEY_ID, profiles, instance roles).' },
+  { key: 's3SecretAccessKey', flag: '--s3-secret-access-key', env: 'NARRATE_S3_SECRET_ACCESS_KEY', kind: 'string', scope: [...SERVERS], secret: true, doc: 'S3 secret key.' },
+  { key: 'presignSeconds', flag: '--presign-seconds', env: 'NARRATE_PRESIGN_SECONDS', kind: 'int', min: 1, max: 604800, scope: [...SERVERS], doc: 'Lifetime of presigned S3 URLs in MediaUrl / GetMediaInfo.', default: () => 3600 },
+  { key: 'callbackAllowPrivate', flag: '--callback-allow-private', env: 'NARRATE_CALLBACK_ALLOW_PRIVATE', kind: 'bool', scope: [...WORK], doc: 'Allow callbacks to loopback, private and link-local addresses.', default: () => false },
+  { key: 'callbackAllowlist', flag: '--callback-allowlist', env: 'NARRATE_CALLBACK_ALLOWLIST', kind: 'list', scope: [...WORK], doc: 'Comma-separated hosts or CIDRs that callbacks may reach even if private.', default: () => [] },
+  { key: 'callbackMode', flag: '--callback-mode', env: 'NARRATE_CALLBACK_MODE', kind: 'string', choices: ['backoff', 'ice'], scope: [...WORK], doc: 'Retry policy: "backoff" (exponential, up to --callback-max-age-hours) or "ice" (3 attempts 1 s apart, as Alibaba).', default: () => 'backoff' },
+  { key: 'callbackEventType', flag: '--callback-event-type', env: 'NARRATE_CALLBACK_EVENT_TYPE', kind: 'string', scope: [...WORK], doc: 'EventType of the job completion callback.', default: () => 'AudioProduceComplete' },
+  { key: 'callbackTimeoutMs', flag: '--callback-timeout-ms', env: 'NARRATE_CALLBACK_TIMEOUT_MS', kind: 'int', min: 100, max: 60000, scope: [...WORK], doc: 'A callback succeeds on a 2xx within this time.', default: () => 3000 },
+  { key: 'callbackMaxAgeHours', flag: '--callback-max-age-hours', env: 'NARRATE_CALLBACK_MAX_AGE_HOURS', kind: 'number', min: 0, scope: [...WORK], doc: 'Backoff mode gives up (delivery dead) after this long.', default: () => 24 },
+  { key: 'engineThreads', flag: '--engine-threads', env: 'NARRATE_ENGINE_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'Threads per neural model (sherpa-onnx numThreads).', default: () => 1 },
+  { key: 'logLevel', flag: '--log-level', env: 'NARRATE_LOG_LEVEL', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], scope: [...ALL], doc: 'Log level.', default: () => 'info' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseValue(def: OptionDef, raw: unknown, problems: string[]): unknown {
+  const where = `${def.flag} / ${def.env}`;
+  if (def.kind === 'bool') {
+    if (typeof raw === 'boolean') return raw;
+    const text = String(raw).trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on', ''].includes(text)) return true;
+    if (['0', 'false', 'no', 'off'].includes(text)) return false;
+    problems.push(`${where}: expected true or false, got "${String(raw)}"`);
+    return undefined;
+  }
+  if (def.kind === 'list') {
+    if (Array.isArray(raw)) return raw.map(String);
+    return String(raw).split(',').map((item) => item.trim()).filter(Boolean);
+  }
+  if (def.kind === 'int' || def.kind === 'number') {
+    const value = Number(raw);
+    if (!Number.isFinite(value) || (def.kind === 'int' && !Number.isInteger(value))) {
+      problems.push(`${where}: expected ${def.kind === 'int' ? 'a whole number' : 'a number'}, got "${String(raw)}"`);
+      return undefined;
+    }
+    if ((def.min !== undefined && value < def.min) || (def.max !== undefined && value > def.max)) {
+      problems.push(`${where}: ${value} is outside ${def.min ?? '-∞'}…${def.max ?? '∞'}`);
+      return undefined;
+    }
+    return value;
+  }
+  const text = String(raw);
+  if (def.choices && !def.choices.includes(text)) {
+    problems.push(`${where}: "${text}" is not one of ${def.choices.join(', ')}`);
+    return undefined;
+  }
+  return text;
+}
+
+/**
+ * Builds the configuration. `flags` holds values given on the command line (keyed by Config key);
+ * `env` is the environment (injected so tests never touch process.env).
+ */
+export function parseConfig({ env = {}, flags = {} }: { env?: Record<string, string | undefined>; flags?: Partial<Record<keyof Config, unknown>> } = {}): Readonly<Config> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const def of OPTIONS) {
+    const raw = flags[def.key] !== undefined ? flags[def.key] : env[def.env];
+    out[def.key] = raw === undefined || raw === '' && def.kind !== 'bool' ? undefined : parseValue(def, raw, problems);
+  }
+  for (const def of OPTIONS) {
+    if (out[def.key] === undefined) out[def.key] = def.default ? def.default(out as Partial<Config>) : null;
+  }
+  const config = out as unknown as Config;
+  if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+    problems.push('--database-url / NARRATE_DATABASE_URL: only postgres:// URLs are supported (leave it unset for SQLite)');
+  }
+  if (config.accessKeys) {
+    for (const pair of config.accessKeys.split(',')) {
+      if (!/^[^:\s]+:[^:\s]+$/.test(pair.trim())) problems.push('--access-keys / NARRATE_ACCESS_KEYS: expected "id:secret,id2:secret2"');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  config.dataDir = path.resolve(config.dataDir);
+  config.voicesDir = path.resolve(config.voicesDir);
+  return Object.freeze(config);
+}
+
+/** Configuration with the secrets masked, for logs. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  for (const def of OPTIONS) if (def.secret && out[def.key]) out[def.key] = '***';
+  return out;
+}
+
+/** Test helper: a full config with some fields overridden, no environment involved. */
+export function overrideConfig(partial: Partial<Config>): Readonly<Config> {
+  return Object.freeze({ ...parseConfig({ env: {} }), ...partial });
+}
+
+/** Markdown table of every option, for the README. */
+export function optionsMarkdown(): string {
+  const rows = OPTIONS.map((def) => {
+    const fallback = def.default ? def.default({}) : '';
+    const shown = def.key === 'voicesDir' ? '~/.cache/narrate/voices' : Array.isArray(fallback) ? fallback.join(',') : String(fallback ?? '');
+    return `| \`${def.flag}\` | \`${def.env}\` | ${shown === '' ? '' : `\`${shown}\``} | ${def.scope.join(', ')} | ${def.doc} |`;
+  });
+  return ['| flag | environment | default | commands | meaning |', '|---|---|---|---|---|', ...rows].join('\n');
+}

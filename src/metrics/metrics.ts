@@ -1,0 +1,78 @@
+/**
+ * Prometheus metrics. One registry per process (tests build their own), filled by the worker,
+ * the callback dispatcher and an HTTP hook; job counts by state are read from the store at scrape
+ * time, so every api process reports the same queue depth.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { JobStore } from '../store/store.types.js';
+
+export function createMetrics({ store, defaultMetrics = true }: { store: Pick<JobStore, 'countJobsByState'>; defaultMetrics?: boolean }) {
+  const registry = new Registry();
+  if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'narrate_process_' });
+
+  const jobsByState = new Gauge({
+    name: 'narrate_jobs',
+    help: 'Jobs in the store by state.',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const counts = await store.countJobsByState();
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+    },
+  });
+  const queueDepth = new Gauge({
+    name: 'narrate_queue_depth',
+    help: 'Jobs waiting for a worker (state Created).',
+    registers: [registry],
+    async collect() {
+      this.set((await store.countJobsByState()).Created);
+    },
+  });
+  const jobsCompleted = new Counter({ name: 'narrate_jobs_completed_total', help: 'Jobs this process completed, by final state.', labelNames: ['state'], registers: [registry] });
+  const queueWait = new Histogram({
+    name: 'narrate_queue_wait_seconds',
+    help: 'Time from submit to the start of the run that completed the job.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const synthesis = new Histogram({
+    name: 'narrate_synthesis_seconds',
+    help: 'Wall time to render a job (synthesis, encoding, storage).',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const realTimeFactor = new Histogram({
+    name: 'narrate_real_time_factor',
+    help: 'Render time divided by audio duration (lower is faster; 0.1 = ten times faster than real time).',
+    buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2],
+    registers: [registry],
+  });
+  const callbacks = new Counter({ name: 'narrate_callbacks_total', help: 'Callback delivery attempts by outcome.', labelNames: ['outcome'], registers: [registry] });
+  const http = new Histogram({
+    name: 'narrate_http_request_duration_seconds',
+    help: 'HTTP request latency by route.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  void jobsByState;
+  void queueDepth;
+
+  return {
+    registry,
+    jobDone({ state, queueWaitMs, renderMs, audioMs }: { state: 'Finished' | 'Failed'; queueWaitMs: number; renderMs: number; audioMs: number }) {
+      jobsCompleted.inc({ state });
+      queueWait.observe(queueWaitMs / 1000);
+      synthesis.observe(renderMs / 1000);
+      if (state === 'Finished' && audioMs > 0) realTimeFactor.observe(renderMs / audioMs);
+    },
+    callbackOutcome(outcome: 'delivered' | 'retry' | 'dead') {
+      callbacks.inc({ outcome });
+    },
+    httpRequest({ method, route, status, seconds }: { method: string; route: string; status: number; seconds: number }) {
+      http.observe({ method, route, status: String(status) }, seconds);
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

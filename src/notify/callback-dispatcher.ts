@@ -1,0 +1,147 @@
+import { coerceError } from '../shared/errors.js';
+import type { Clock } from '../shared/clock.js';
+import { systemClock } from '../shared/clock.js';
+import type { DeliveryRecord, JobStore } from '../store/store.types.js';
+import { callbackHeaders } from './callback-auth.models.js';
+import { loadEventCallbackSettings } from './event-callback.usecases.js';
+import type { CallbackHttpClient } from './notify.types.js';
+import { DEFAULT_RETRY_POLICY, nextAttempt, type RetryPolicy } from './retry-policy.models.js';
+
+/** The part of a pino logger the dispatcher uses. */
+export interface DispatcherLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const silentLogger: DispatcherLogger = { info() {}, warn() {}, error() {} };
+
+export interface CallbackDispatcherDeps {
+  store: Pick<JobStore, 'claimDeliveries' | 'recordDeliveryAttempt' | 'sendQueueMessage' | 'getSetting' | 'waitForWork'>;
+  httpClient: CallbackHttpClient;
+  policy?: RetryPolicy;
+  /** Lease owner name; unique per process (e.g. `host:pid:random`). */
+  workerId: string;
+  now?: Clock;
+  /** Uniform in [0, 1), for retry jitter. */
+  random?: () => number;
+  logger?: DispatcherLogger;
+  /** Deliveries claimed (and sent concurrently) per round. */
+  batchSize?: number;
+  /**
+   * How long a claimed delivery stays ours. Must exceed the HTTP timeout by a margin: when it
+   * runs out (the process died mid-send) another dispatcher takes the delivery over.
+   */
+  leaseMs?: number;
+  /** Longest idle wait in start(); bounds how late a retry scheduled by another process is seen. */
+  idleMs?: number;
+}
+
+/** What one round did. */
+export interface DispatchRound {
+  claimed: number;
+  delivered: number;
+  retried: number;
+  dead: number;
+  /** Earliest retry this round scheduled, or null. */
+  nextDueAt: Date | null;
+}
+
+/**
+ * Sends due outbox rows: HTTP targets through the HTTP client, queue targets into the store's
+ * queue. All state (attempts, next attempt time, lease) lives in the store, so a restart, or a
+ * second dispatcher on another machine, carries on where the last one stopped.
+ * Note: the store counts an attempt when it claims the delivery, so a crash mid-send uses one up.
+ */
+export function createCallbackDispatcher(deps: CallbackDispatcherDeps) {
+  const { store, httpClient, workerId } = deps;
+  const policy = deps.policy ?? DEFAULT_RETRY_POLICY;
+  const now = deps.now ?? systemClock;
+  const random = deps.random ?? Math.random;
+  const logger = deps.logger ?? silentLogger;
+  const batchSize = deps.batchSize ?? 16;
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const idleMs = deps.idleMs ?? 5000;
+
+  async function attempt(delivery: DeliveryRecord, authKey: string | null): Promise<{ ok: true } | { ok: false; error: string }> {
+    if (delivery.kind === 'queue') {
+      try {
+        await store.sendQueueMessage({ id: delivery.id, queue: delivery.target, body: delivery.body, now: now() });
+        return { ok: true };
+      } catch (error) {
+        const message = coerceError(error).message;
+        // The message id is the delivery id: a key clash means an earlier attempt did write it
+        // and the process stopped before recording that, so it is delivered.
+        if (/unique|duplicate|constraint/i.test(message)) return { ok: true };
+        return { ok: false, error: `queue ${delivery.target}: ${message}` };
+      }
+    }
+    const headers = callbackHeaders({ deliveryId: delivery.id, url: delivery.target, now: now(), authKey });
+    const outcome = await httpClient.post({ url: delivery.target, body: delivery.body, headers });
+    return outcome.ok ? { ok: true } : { ok: false, error: outcome.error };
+  }
+
+  async function handle(delivery: DeliveryRecord, authKey: string | null, round: DispatchRound): Promise<void> {
+    let result: { ok: true } | { ok: false; error: string };
+    try {
+      result = await attempt(delivery, authKey);
+    } catch (error) {
+      result = { ok: false, error: coerceError(error).message };
+    }
+    const at = now();
+    const log = { deliveryId: delivery.id, jobId: delivery.jobId, kind: delivery.kind, attempt: delivery.attempts };
+    if (result.ok) {
+      await store.recordDeliveryAttempt({ id: delivery.id, workerId, now: at, outcome: { kind: 'delivered' } });
+      round.delivered += 1;
+      logger.info(log, 'callback delivered');
+      return;
+    }
+    const next = nextAttempt({ policy, attempts: delivery.attempts, firstAttemptAt: delivery.createdAt, now: at, random });
+    if (next === 'dead') {
+      await store.recordDeliveryAttempt({ id: delivery.id, workerId, now: at, outcome: { kind: 'dead', error: result.error } });
+      round.dead += 1;
+      logger.warn({ ...log, error: result.error }, 'callback given up');
+      return;
+    }
+    await store.recordDeliveryAttempt({ id: delivery.id, workerId, now: at, outcome: { kind: 'retry', nextAttemptAt: next, error: result.error } });
+    round.retried += 1;
+    if (round.nextDueAt === null || next < round.nextDueAt) round.nextDueAt = next;
+    logger.info({ ...log, error: result.error, nextAttemptAt: next.toISOString() }, 'callback failed, will retry');
+  }
+
+  async function runOnce(): Promise<DispatchRound> {
+    const round: DispatchRound = { claimed: 0, delivered: 0, retried: 0, dead: 0, nextDueAt: null };
+    const claimed = await store.claimDeliveries({ workerId, now: now(), limit: batchSize, leaseMs });
+    round.claimed = claimed.length;
+    if (claimed.length === 0) return round;
+    // Read per round, so SetEventCallback (key rotation, auth on/off) applies to the next attempt.
+    const settings = await loadEventCallbackSettings(store);
+    const authKey = settings?.authSwitch && settings.authKey ? settings.authKey : null;
+    await Promise.all(claimed.map((delivery) => handle(delivery, authKey, round)));
+    return round;
+  }
+
+  /** Runs rounds until the signal aborts; resolves once the round in flight has finished. */
+  async function start({ signal }: { signal: AbortSignal }): Promise<void> {
+    let knownNext: Date | null = null;
+    while (!signal.aborted) {
+      let waitMs: number;
+      try {
+        const round = await runOnce();
+        if (round.nextDueAt !== null && (knownNext === null || round.nextDueAt < knownNext)) knownNext = round.nextDueAt;
+        if (round.claimed === batchSize) continue; // there may be more due right now
+        const current = now().getTime();
+        if (knownNext !== null && knownNext.getTime() <= current) knownNext = null;
+        waitMs = knownNext === null ? idleMs : Math.min(idleMs, knownNext.getTime() - current);
+      } catch (error) {
+        logger.error({ err: coerceError(error) }, 'callback dispatch round failed');
+        waitMs = idleMs;
+      }
+      if (waitMs > 0) await store.waitForWork({ timeoutMs: waitMs, signal });
+    }
+  }
+
+  return { runOnce, start };
+}
+
+export type CallbackDispatcher = ReturnType<typeof createCallbackDispatcher>;

@@ -1,0 +1,158 @@
+/**
+ * The speech pipeline: text or SSML in, encoded audio and sentence timings out.
+ * prepare() checks everything (voice, SSML, length) without synthesising, so the API can refuse
+ * bad input at submit time; render() synthesises segment by segment and streams the encoded
+ * bytes out, so a long text never holds its whole audio in memory twice.
+ */
+import { createEncoder } from '../audio/audio.encoder.js';
+import { applyGain } from '../audio/gain.models.js';
+import { pitchRateToRatio, speechRateToSpeed, volumeToGain } from '../audio/prosody.models.js';
+import { stretchAndShift } from '../audio/rubberband.stretcher.js';
+import { createResampler } from '../audio/speex.resampler.js';
+import type { AudioFormat } from '../audio/audio.types.js';
+import type { TtsEngine } from '../engine/engine.types.js';
+import { errors } from '../shared/errors.js';
+import { parseInput } from '../text/parse-input.js';
+import type { SpeechPiece } from '../text/text.types.js';
+import type { EditingConfig } from '../jobs/editing-config.models.js';
+import type { RenderResult, ResolvedVoice, SentenceTiming, SpeechPlan, VoiceResolverPort } from './speech.types.js';
+
+export const MAX_INPUT_CHARS = 10_000;
+const NATIVE_SPEED = { min: 0.5, max: 2 } as const;
+
+function abortIfNeeded(signal: AbortSignal | undefined) {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+}
+
+export function createSpeechService({ engines, resolver }: { engines: Partial<Record<'espeak' | 'sherpa', TtsEngine>>; resolver: () => VoiceResolverPort }) {
+  function resolveVoice(name: string): ResolvedVoice {
+    const voice = resolver().resolve(name);
+    if (!voice) throw errors.invalidVoice(name);
+    if (!engines[voice.engineVoice.engine]) throw errors.invalidVoice(name);
+    return voice;
+  }
+
+  function prepare({ inputText, editing }: { inputText: string; editing: EditingConfig }): SpeechPlan {
+    let voice = resolveVoice(editing.customizedVoice ?? editing.voice);
+    let parsed = parseInput(inputText, { language: voice.language, maxChars: MAX_INPUT_CHARS });
+    if (parsed.overrides.voice) {
+      const override = resolveVoice(parsed.overrides.voice);
+      // Numbers and dates are read in the voice's language, so a different voice may mean a different reading.
+      if (override.language !== voice.language) parsed = parseInput(inputText, { language: override.language, maxChars: MAX_INPUT_CHARS });
+      voice = override;
+    }
+    const segmentVoices = parsed.segments.map((segment) => (segment.voice ? resolveVoice(segment.voice) : voice));
+    const overrides = parsed.overrides;
+    return {
+      voice,
+      segmentVoices,
+      parsed,
+      format: overrides.format ?? (editing.format.toLowerCase() as AudioFormat),
+      sampleRate: overrides.sampleRate ?? editing.sample_rate,
+      volume: overrides.volume ?? editing.volume,
+      speechRate: overrides.speechRate ?? editing.speech_rate,
+      pitchRate: overrides.pitchRate ?? editing.pitch_rate,
+    };
+  }
+
+  /** Synthesises one piece and returns it at the output rate, with its words (output-sample offsets). */
+  async function renderPiece({ piece, voice, plan, signal }: { piece: Exclude<SpeechPiece, { kind: 'silence' }>; voice: ResolvedVoice; plan: SpeechPlan; signal?: AbortSignal }) {
+    const engine = engines[voice.engineVoice.engine]!;
+    const speed = (plan.speedMultiplier ?? speechRateToSpeed(plan.speechRate)) * piece.prosody.rate;
+    // Engines change speed natively (better sound) within 0.5–2×; Rubber Band stretches the rest.
+    const nativeSpeed = Math.min(NATIVE_SPEED.max, Math.max(NATIVE_SPEED.min, speed));
+    const tempo = speed / nativeSpeed;
+    const usePhonemes = piece.kind === 'phoneme' && engine.supportsPhonemes(voice.engineVoice, piece.alphabet);
+    const text = piece.kind === 'phoneme' ? (usePhonemes ? piece.phonemes : piece.text) : piece.text;
+    if (text.trim() === '') return { samples: new Float32Array(0), words: [] as Array<{ text: string; sample: number }> };
+    const audio = await engine.synthesize({
+      text,
+      voice: voice.engineVoice,
+      speed: nativeSpeed,
+      phonemes: usePhonemes && piece.kind === 'phoneme' ? piece.alphabet : undefined,
+      signal,
+    });
+    const ratio = pitchRateToRatio(plan.pitchRate) * piece.prosody.pitch * 2 ** (voice.pitchShiftSemitones / 12);
+    const unchanged = Math.abs(ratio - 1) < 1e-6 && Math.abs(tempo - 1) < 1e-6;
+    let samples = unchanged ? audio.samples : await stretchAndShift({ samples: audio.samples, sampleRate: audio.sampleRate, tempo, pitchRatio: ratio });
+    const gain = volumeToGain(plan.volume) * piece.prosody.volume;
+    if (gain !== 1) samples = applyGain(samples, gain);
+    let out = samples;
+    if (audio.sampleRate !== plan.sampleRate) {
+      const resampler = await createResampler({ from: audio.sampleRate, to: plan.sampleRate });
+      const body = resampler.process(samples);
+      const tail = resampler.flush();
+      out = new Float32Array(body.length + tail.length);
+      out.set(body);
+      out.set(tail, body.length);
+    }
+    const scale = plan.sampleRate / audio.sampleRate / tempo;
+    const words = audio.words.map((word) => ({ text: text.slice(word.textOffset, word.textOffset + word.textLength), sample: Math.round(word.startSample * scale) }));
+    return { samples: out, words };
+  }
+
+  async function render({
+    plan,
+    write,
+    signal,
+    onProgress,
+    wordTimings = false,
+  }: {
+    plan: SpeechPlan;
+    write: (chunk: Uint8Array) => Promise<void>;
+    signal?: AbortSignal;
+    onProgress?: (fraction: number) => void;
+    wordTimings?: boolean;
+  }): Promise<RenderResult & { header?: Uint8Array }> {
+    const encoder = await createEncoder({ format: plan.format, sampleRate: plan.sampleRate });
+    let bytes = 0;
+    const emit = async (chunk: Uint8Array) => {
+      if (chunk.length === 0) return;
+      bytes += chunk.length;
+      await write(chunk);
+    };
+    await emit(encoder.start());
+    const rate = plan.sampleRate;
+    const toMs = (samples: number) => Math.round((samples * 1000) / rate);
+    const timings: SentenceTiming[] = [];
+    const totalChars = Math.max(1, plan.parsed.segments.reduce((sum, segment) => sum + segment.charCount, 0));
+    let doneChars = 0;
+    let position = 0;
+    for (const [index, segment] of plan.parsed.segments.entries()) {
+      abortIfNeeded(signal);
+      const voice = plan.segmentVoices[index] ?? plan.voice;
+      const begin = position;
+      const words: NonNullable<SentenceTiming['words']> = [];
+      for (const piece of segment.pieces) {
+        abortIfNeeded(signal);
+        let samples: Float32Array;
+        if (piece.kind === 'silence') {
+          samples = new Float32Array(Math.round((piece.ms * rate) / 1000));
+        } else {
+          const rendered = await renderPiece({ piece, voice, plan, signal });
+          samples = rendered.samples;
+          for (const [i, word] of rendered.words.entries()) {
+            const next = rendered.words[i + 1]?.sample ?? samples.length;
+            words.push({ text: word.text, begin_time: toMs(position + word.sample), end_time: toMs(position + Math.min(next, samples.length)) });
+          }
+        }
+        await emit(encoder.encode(samples));
+        position += samples.length;
+      }
+      const beginMs = toMs(begin);
+      const endMs = toMs(position);
+      const timing: SentenceTiming = { text: segment.text, begin_time: beginMs, end_time: endMs, content: segment.text, from: beginMs / 1000, to: endMs / 1000 };
+      if (wordTimings) timing.words = words;
+      timings.push(timing);
+      doneChars += segment.charCount;
+      onProgress?.(doneChars / totalChars);
+    }
+    const { tail, header } = encoder.finish();
+    await emit(tail);
+    return { timings, samples: position, durationMs: toMs(position), bytes, header };
+  }
+
+  return { prepare, render, resolveVoice };
+}
+
+export type SpeechService = ReturnType<typeof createSpeechService>;

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { runStoreContract } from '../store.test-suite.js';
+import { createSqliteStore } from './sqlite.store.js';
+
+function tempDir() {
+  return mkdtempSync(join(tmpdir(), 'narrate-store-'));
+}
+
+runStoreContract('sqlite', async () => {
+  const dir = tempDir();
+  const store = createSqliteStore({ path: join(dir, 'narrate.db') });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('sqlite store specifics', () => {
+  it('opens the file in WAL mode with full sync and foreign keys, and keeps data across reopen', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'sub', 'narrate.db');
+    try {
+      const store = createSqliteStore({ path });
+      await store.putSetting('a', 'b');
+      await store.close();
+      const reopened = createSqliteStore({ path });
+      expect(await reopened.getSetting('a')).toBe('b');
+      await reopened.close();
+
+      const raw = new Database(path);
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 1 }]);
+      raw.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a database from a newer schema version', () => {
+    const dir = tempDir();
+    const path = join(dir, 'narrate.db');
+    try {
+      createSqliteStore({ path }).close();
+      const raw = new Database(path);
+      raw.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (99, ?, 0)').run('future');
+      raw.close();
+      expect(() => createSqliteStore({ path })).toThrow(/newer/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('records exactly one completion row per finished job', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'narrate.db');
+    try {
+      const store = createSqliteStore({ path });
+      const now = new Date(0);
+      await store.createJob({
+        id: 'a'.repeat(32), mediaId: 'b'.repeat(32), ownerKeyId: 'k', title: 't', description: null, userData: null,
+        inputText: 'x', editingConfig: '{}', outputBucket: 'b', outputObject: 'o', overwrite: false, createdAt: now,
+      });
+      await store.claimJob({ workerId: 'w', leaseMs: 1000, now });
+      const outcome = { state: 'Failed' as const, errorCode: 'E', errorMessage: 'm' };
+      expect(await store.completeJob({ jobId: 'a'.repeat(32), workerId: 'w', now, outcome })).toBe(true);
+      expect(await store.completeJob({ jobId: 'a'.repeat(32), workerId: 'w', now, outcome })).toBe(false);
+      await store.close();
+      const raw = new Database(path, { readonly: true });
+      expect(raw.prepare('SELECT job_id, worker_id, state, attempt FROM job_completions').all()).toEqual([
+        { job_id: 'a'.repeat(32), worker_id: 'w', state: 'Failed', attempt: 1 },
+      ]);
+      raw.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

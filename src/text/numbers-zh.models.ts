@@ -1,0 +1,82 @@
+/** Chinese readings of numbers. Pure; inputs are digit strings so long numbers keep every digit. */
+
+const DIGITS = '零一二三四五六七八九';
+const SMALL_UNITS = ['', '十', '百', '千'];
+const BIG_UNITS = ['', '万', '亿', '万亿'];
+
+/** Digit by digit: "2024" → "二零二四". `telephone` reads 1 as 幺, as Chinese speakers do in phone numbers. */
+export function zhDigits(digits: string, options: { telephone?: boolean } = {}): string {
+  let out = '';
+  for (const char of digits) {
+    if (char >= '0' && char <= '9') out += options.telephone && char === '1' ? '幺' : DIGITS[Number(char)];
+  }
+  return out;
+}
+
+/** An integer as a Chinese cardinal: "10086" → "一万零八十六". Over 16 digits it is read digit by digit. */
+export function zhCardinal(integer: string): string {
+  const digits = integer.replace(/^0+(?=\d)/, '');
+  if (digits.length > 16) return zhDigits(digits);
+  if (/^0+$/.test(digits)) return '零';
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
+  let out = '';
+  let zeroPending = false;
+  groups.forEach((group, index) => {
+    const unit = BIG_UNITS[groups.length - 1 - index];
+    const value = Number(group);
+    if (value === 0) {
+      if (out !== '') zeroPending = true;
+      return;
+    }
+    // A group under 1000 after a higher group needs a 零: 10086 → 一万零八十六.
+    if (out !== '' && (zeroPending || value < 1000)) out += '零';
+    zeroPending = false;
+    out += readGroup(group.padStart(4, '0')) + unit;
+  });
+  // 10–19 at the start read 十…, not 一十…
+  return out.startsWith('一十') ? out.slice(1) : out;
+}
+
+function readGroup(group: string): string {
+  let out = '';
+  let zero = false;
+  for (let i = 0; i < 4; i++) {
+    const digit = Number(group[i]);
+    if (digit === 0) {
+      if (out !== '') zero = true;
+      continue;
+    }
+    if (zero) out += '零';
+    zero = false;
+    out += DIGITS[digit] + SMALL_UNITS[3 - i];
+  }
+  return out;
+}
+
+/** "3.14" → "三点一四", "-5" → "负五", "1,234" → "一千二百三十四". */
+export function zhNumber(text: string): string {
+  const match = /^([+-]?)([\d,]*)(?:\.(\d+))?$/.exec(text.trim());
+  if (!match) return text;
+  const [, sign, integer, fraction] = match;
+  let out = sign === '-' ? '负' : '';
+  const intDigits = integer.replace(/,/g, '');
+  out += intDigits === '' ? '零' : zhCardinal(intDigits);
+  if (fraction !== undefined) out += '点' + zhDigits(fraction);
+  return out;
+}
+
+/** Measure words after which a lone 2 is read 两 ("2个" → "两个", "2点" → "两点"). */
+export const LIANG_MEASURE_WORDS = /^(?:个|位|只|本|次|张|条|件|天|点|岁|年|周|种|名|台|辆|家|份|杯|斤|公里|千米|米|小时|分钟|秒钟|倍|口|双|对|块|层|间|句|遍)/;
+
+/** Whole-yuan amount with jiao and fen: "12.50" → "十二元五角". */
+export function zhYuan(amount: string): string {
+  const [integer, fraction = ''] = amount.replace(/,/g, '').split('.');
+  if (fraction.length > 2) return zhNumber(amount.replace(/,/g, '')) + '元';
+  const jiao = fraction[0] ?? '0';
+  const fen = fraction[1] ?? '0';
+  let out = zhCardinal(integer || '0') + '元';
+  if (jiao !== '0') out += zhDigits(jiao) + '角';
+  if (fen !== '0') out += (jiao === '0' ? '零' : '') + zhDigits(fen) + '分';
+  return out;
+}

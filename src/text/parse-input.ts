@@ -1,0 +1,101 @@
+/**
+ * The text front end's entry point: plain text or SSML in, segments with speakable pieces out.
+ * Order matters: read (SSML or plain) → segment → count and enforce the limit → normalise, so an
+ * over-long input is refused before any normalisation work.
+ */
+import { errors } from '../shared/errors.js';
+import { countChars } from './char-count.js';
+import type { InlineItem } from './inline.models.js';
+import { segmentLanguage, type ReadingLanguage } from './language.models.js';
+import { normalizeText } from './normalize.models.js';
+import { readSayAs } from './say-as.models.js';
+import { segmentItems, type RawPiece, type RawSegment } from './segment.js';
+import { NEUTRAL_PROSODY } from './ssml-attributes.js';
+import { readSsml } from './ssml-parse.js';
+import type { ParsedInput, ParseOptions, SpeakOverrides, SpeechPiece, SpeechSegment } from './text.types.js';
+
+/** SSML is recognised by a <speak> tag (not by "<speaker>" or other words starting the same way). */
+const SPEAK_TAG = /<speak[\s>/]/;
+
+export function isSsmlInput(input: string): boolean {
+  return SPEAK_TAG.test(input);
+}
+
+export function parseInput(input: string, options: ParseOptions): ParsedInput {
+  if (input.trim() === '') throw errors.invalidParameter('InputConfig', 'the text to speak is empty.');
+  const isSsml = isSsmlInput(input);
+  let items: InlineItem[];
+  let overrides: SpeakOverrides = {};
+  if (isSsml) {
+    ({ items, overrides } = readSsml(input));
+  } else {
+    // Checked before segmenting so a huge plain text costs one pass, not a full parse.
+    const count = countChars(input);
+    if (count > options.maxChars) throw errors.textTooLong(count, options.maxChars);
+    items = [{ kind: 'text', text: input, atomic: false, prosody: NEUTRAL_PROSODY }];
+  }
+
+  const charCount = isSsml ? countChars(spokenText(items)) : countChars(input);
+  if (charCount > options.maxChars) throw errors.textTooLong(charCount, options.maxChars);
+
+  const raw = segmentItems(items);
+  if (raw.length === 0) throw errors.invalidParameter('InputConfig', 'the SSML contains no text to speak.');
+  const segments = raw.map((segment) => finishSegment(segment, options.language));
+  return { isSsml, segments, charCount, overrides };
+}
+
+/** What the reference counts: the text content, tags and attributes (including <sub alias>) excluded. */
+function spokenText(items: readonly InlineItem[]): string {
+  let text = '';
+  for (const item of items) {
+    if (item.kind === 'text' || item.kind === 'phoneme') text += item.text;
+    else if (item.kind === 'boundary') text += ' ';
+  }
+  return text;
+}
+
+function finishSegment(segment: RawSegment, fallback: ReadingLanguage): SpeechSegment {
+  const language = segmentLanguage({ text: segment.text, fallback });
+  const pieces: SpeechPiece[] = [];
+  segment.pieces.forEach((piece, index) => {
+    const spoken = speakPiece(piece, language);
+    if (spoken.kind === 'text') {
+      let text = spoken.text.replace(/\s+/g, ' ');
+      if (index === 0) text = text.trimStart();
+      if (index === segment.pieces.length - 1) text = text.trimEnd();
+      if (text === '') return;
+      pieces.push({ ...spoken, text });
+    } else {
+      pieces.push(spoken);
+    }
+  });
+  return {
+    text: segment.text,
+    pieces,
+    ...(segment.voice === undefined ? {} : { voice: segment.voice }),
+    charCount: countChars(segment.text),
+  };
+}
+
+function speakPiece(piece: RawPiece, language: ReadingLanguage): SpeechPiece {
+  switch (piece.kind) {
+    case 'silence':
+      return { kind: 'silence', ms: piece.ms };
+    case 'phoneme':
+      return { kind: 'phoneme', alphabet: piece.alphabet, phonemes: piece.phonemes, text: piece.text.trim(), prosody: piece.prosody };
+    case 'text': {
+      let text: string;
+      if (piece.alias !== undefined) text = normalizeText({ text: piece.alias, language });
+      else if (piece.sayAs) text = padded(piece.text, readSayAs({ kind: piece.sayAs.kind, format: piece.sayAs.format, text: piece.text, lang: language }));
+      else text = normalizeText({ text: piece.text, language });
+      return { kind: 'text', text, prosody: piece.prosody };
+    }
+  }
+}
+
+/** Keeps the spaces around a rewritten atomic piece so it does not glue onto its neighbours. */
+function padded(original: string, spoken: string): string {
+  const lead = /^\s/.test(original) ? ' ' : '';
+  const tail = /\s$/.test(original) ? ' ' : '';
+  return lead + spoken + tail;
+}
