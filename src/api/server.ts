@@ -3,7 +3,7 @@
  * Routes: the ICE RPC endpoint at `/`, local buckets, health, metrics, the OpenAI endpoint,
  * job event streams and the web console.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../shared/logger.js';
 import { ICE_SERVER_OPTIONS, iceRpcPlugin, type IceActionHandler } from './ice/ice.plugin.js';
 import type { IceIdentity } from './ice/ice.auth.js';
@@ -40,7 +40,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     ...ICE_SERVER_OPTIONS,
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request logging is ours (one line per request in onResponse, at debug level).
+    logController: new LogController({ disableRequestLogging: true }),
     // Request ids in logs come from here; ICE responses carry their own RequestId as well.
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,

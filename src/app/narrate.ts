@@ -110,7 +110,8 @@ export async function createNarrate({
   const voices = await createVoices({ voicesDir: config.voicesDir, engineThreads: config.engineThreads });
   const speech = createSpeechService({ engines: voices.engines, resolver: voices.resolver });
   const metrics = createMetrics({ store });
-  const publicBaseUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  // Known for sure only once listening (port 0 picks a free port); start() updates it.
+  let publicBaseUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   const workerId = `${os.hostname()}:${process.pid}:${ids.hex32().slice(0, 8)}`;
 
   let worker: Worker | null = null;
@@ -214,7 +215,13 @@ export async function createNarrate({
     reloadVoices: voices.reload,
     async start() {
       let url: string | null = null;
-      if (app) url = await app.listen({ port: config.port, host: config.host });
+      if (app) {
+        url = await app.listen({ port: config.port, host: config.host });
+        if (!config.publicUrl) {
+          const address = app.server.address();
+          if (address && typeof address === 'object') publicBaseUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+        }
+      }
       worker?.start();
       if (dispatcher) dispatcherLoop = dispatcher.start({ signal: dispatcherStop.signal });
       return { url };

@@ -3,7 +3,7 @@ import { decodeAudio, firstMp3Frame, fundamentalHz, rms } from '../../test/suppo
 import { speechSample } from '../../test/support/audio-fixtures.js';
 import { createEncoder } from './audio.encoder.js';
 import { SAMPLE_RATES, type AudioEncoder, type AudioFormat } from './audio.types.js';
-import { MP3_BITRATE_KBPS } from './mp3.models.js';
+import { MP3_BITRATE_KBPS, parseMp3FrameHeader } from './mp3.models.js';
 import { concatBytes } from './bytes.models.js';
 import { createResampler } from './speex.resampler.js';
 
@@ -47,8 +47,8 @@ describe('createEncoder', () => {
         const decoded = await decodeAudio(file, format, rate);
         expect(decoded.sampleRate).toBe(rate);
         expect(decoded.channels).toBe(1);
-        const inputMs = (input.length * 1000) / rate;
-        expect(Math.abs(decoded.durationMs - inputMs) / inputMs).toBeLessThan(0.04);
+        // Exact for every format: MP3 carries a LAME tag with the encoder delay and padding.
+        expect(decoded.samples.length).toBe(input.length);
         expect(rms(decoded.samples)).toBeGreaterThan(rms(input) * 0.7);
         // Still the same voice after the codec.
         expect(fundamentalHz(decoded.samples, rate) / fundamentalHz(input, rate)).toBeCloseTo(1, 1);
@@ -62,9 +62,43 @@ describe('createEncoder', () => {
       const encoder = await createEncoder({ format: 'mp3', sampleRate: rate });
       expect(encoder.contentType).toBe('audio/mpeg');
       const file = encodeInChunks(encoder, await speechAt(rate), 4096);
-      const { header } = firstMp3Frame(file);
-      expect(header).toMatchObject({ version: expected[rate], layer: 3, sampleRate: rate, channelMode: 'mono', bitrateKbps: MP3_BITRATE_KBPS[rate] });
+      const { offset, header } = firstMp3Frame(file);
+      expect(offset).toBe(0);
+      // The first frame is the Info frame: same version, rate and mode; its bitrate may be higher so the tag fits.
+      expect(header).toMatchObject({ version: expected[rate], layer: 3, sampleRate: rate, channelMode: 'mono', protected: false });
+      const audio = parseMp3FrameHeader(file, header.frameBytes);
+      expect(audio).toMatchObject({ version: expected[rate], layer: 3, sampleRate: rate, channelMode: 'mono', bitrateKbps: MP3_BITRATE_KBPS[rate] });
     }
+  });
+
+  it('starts MP3 with a gapless Info/LAME tag so the decoded audio is aligned to the sample', async () => {
+    for (const rate of SAMPLE_RATES) {
+      const input = new Float32Array(rate * 2 + 123);
+      input[rate] = 0.9; // a click at exactly 1 s
+      const encoder = await createEncoder({ format: 'mp3', sampleRate: rate });
+      const placeholder = encoder.start();
+      const file = encodeInChunks(encoder, input, 1000);
+      const info = file.subarray(0, placeholder.length);
+      expect(Buffer.from(info).includes(Buffer.from('Info'))).toBe(true);
+      expect(Buffer.from(info).includes(Buffer.from('LAME'))).toBe(true);
+      // The audio frames right after it use the configured bitrate.
+      expect(parseMp3FrameHeader(file, placeholder.length)?.bitrateKbps).toBe(MP3_BITRATE_KBPS[rate]);
+      const decoded = await decodeAudio(file, 'mp3');
+      expect(decoded.samples.length).toBe(input.length);
+      const loudest = decoded.samples.reduce((best, v, i, all) => (Math.abs(v) > Math.abs(all[best]) ? i : best), 0);
+      expect(loudest).toBe(rate);
+    }
+  });
+
+  it('still decodes an MP3 whose Info frame was never patched (a consumer reading the stream live)', async () => {
+    const input = await speechAt(16000);
+    const encoder = await createEncoder({ format: 'mp3', sampleRate: 16000 });
+    const parts = [encoder.start()];
+    parts.push(encoder.encode(input), encoder.finish().tail);
+    const decoded = await decodeAudio(concatBytes(parts), 'mp3');
+    // Without the tag the decoder keeps LAME's delay and padding: slightly longer, never shorter.
+    expect(decoded.samples.length).toBeGreaterThanOrEqual(input.length);
+    expect(decoded.samples.length - input.length).toBeLessThan(3 * 576);
   });
 
   it('gives WAV an unknown-length header at start and the exact one at finish', async () => {

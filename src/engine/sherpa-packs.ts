@@ -50,7 +50,8 @@ function languagesOf({ name, metadata }: { name: string; metadata: Record<string
   const langs: Language[] = [];
   if (/\bzh|zh[-_]|chinese|cmn|mandarin|baker|aishell|multi-lang/.test(text)) langs.push('zh');
   if (/\ben|en[-_]|english|multi-lang|ljspeech|libritts/.test(text)) langs.push('en');
-  return langs.length > 0 ? langs : ['en'];
+  // Packs in other languages (de_DE-thorsten) have no voice here: the service speaks zh and en.
+  return langs;
 }
 
 /** Gender of one speaker: Kokoro names say it (af_ female, am_ male), else the pack table. */

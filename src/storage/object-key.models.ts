@@ -13,17 +13,17 @@ const BUCKET_PARAM = 'OutputConfig.bucket';
 const OBJECT_PARAM = 'OutputConfig.object';
 
 /**
- * Bucket names: 3–63 characters of lower-case ASCII letters, digits, `-`, `.` and `_`, starting and
+ * Bucket names: 1–63 characters of lower-case ASCII letters, digits, `-`, `.` and `_`, starting and
  * ending with a letter or digit, no `..`, not shaped like an IPv4 address.
  *
- * This is S3's rule plus the underscore: Alibaba's own documented example is `my_bucket` (reference §1.3),
+ * This is S3's rule plus the underscore and short names: the architecture's own example is bucket `b`: Alibaba's own documented example is `my_bucket` (reference §1.3),
  * and clients copied from that example should work against local storage. Real S3 and OSS reject
  * underscores (and OSS rejects dots) themselves, with their own error, at write time.
  */
 export function validateBucketName(name: string): void {
   if (typeof name !== 'string' || name.length === 0) throw errors.invalidParameter(BUCKET_PARAM, 'it is empty.');
-  if (name.length < 3 || name.length > 63) throw errors.invalidParameter(BUCKET_PARAM, 'it must be 3 to 63 characters long.');
-  if (!/^[a-z0-9][a-z0-9._-]*[a-z0-9]$/.test(name)) {
+  if (name.length > 63) throw errors.invalidParameter(BUCKET_PARAM, 'it must be 1 to 63 characters long.');
+  if (!/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(name)) {
     throw errors.invalidParameter(
       BUCKET_PARAM,
       'use only lower-case letters, digits, "-", "_" and ".", starting and ending with a letter or digit.',

@@ -323,6 +323,22 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         const waiting = store.waitForWork({ timeoutMs: 60_000 });
         await store.completeJob({ jobId: hex('a', 1), workerId: 'w', now: at(3000), outcome: { state: 'Finished', result: RESULT }, delivery: delivery(hex('a', 1), 1) });
         expect(await settlesBeforeGuard(waiting)).toBe('settled');
+
+        await store.claimDeliveries({ workerId: 'n', now: at(3000), limit: 1, leaseMs: 1000 });
+        await store.recordDeliveryAttempt({ id: hex('d', 1), workerId: 'n', now: at(3100), outcome: { kind: 'dead', error: 'x' } });
+        await store.waitForWork({ timeoutMs: 0 });
+        const waitingAgain = store.waitForWork({ timeoutMs: 60_000 });
+        await store.resendDelivery({ id: hex('d', 1), now: at(4000) });
+        expect(await settlesBeforeGuard(waitingAgain)).toBe('settled');
+      });
+
+      it('wakes a waiting worker when a lease is released', async () => {
+        await store.createJob(newJob(1));
+        await claimAs('w', 2000);
+        await store.waitForWork({ timeoutMs: 0 });
+        const waiting = store.waitForWork({ timeoutMs: 60_000 });
+        await store.releaseJob({ jobId: hex('a', 1), workerId: 'w', now: at(3000) });
+        expect(await settlesBeforeGuard(waiting)).toBe('settled');
       });
 
       it('remembers work created while nobody waited', async () => {

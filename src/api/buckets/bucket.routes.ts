@@ -50,5 +50,4 @@ export function registerBucketRoutes(app: FastifyInstance, { storage, urlSecret,
     return reply.send(object.body);
   };
   app.get('/buckets/:bucket/*', handler);
-  app.head('/buckets/:bucket/*', handler);
 }

@@ -72,7 +72,7 @@ CREATE TABLE deliveries (
   delivered_at     INTEGER,
   created_at       INTEGER NOT NULL
 );
-CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at, created_at, id);
 CREATE INDEX deliveries_job ON deliveries (job_id);
 CREATE INDEX deliveries_created ON deliveries (created_at, id);
 
@@ -85,7 +85,7 @@ CREATE TABLE queue_messages (
   visible_at     INTEGER NOT NULL,
   created_at     INTEGER NOT NULL
 );
-CREATE INDEX queue_messages_visible ON queue_messages (queue, visible_at);
+CREATE INDEX queue_messages_visible ON queue_messages (queue, visible_at, created_at, id);
 
 CREATE TABLE nonces (
   key_id     TEXT NOT NULL,

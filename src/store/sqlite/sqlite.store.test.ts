@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from '../store.test-suite.js';
@@ -77,6 +79,48 @@ describe('sqlite store specifics', () => {
         { job_id: 'a'.repeat(32), worker_id: 'w', state: 'Failed', attempt: 1 },
       ]);
       raw.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never gives one job to two processes claiming from the same file at once', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'narrate.db');
+    try {
+      const store = createSqliteStore({ path });
+      const total = 300;
+      for (let n = 0; n < total; n++) {
+        await store.createJob({
+          id: n.toString(16).padStart(32, '0'), mediaId: `m${n.toString(16).padStart(31, '0')}`, ownerKeyId: 'k', title: 't',
+          description: null, userData: null, inputText: 'x', editingConfig: '{}', outputBucket: 'b', outputObject: `o${n}`,
+          overwrite: false, createdAt: new Date(n),
+        });
+      }
+      await store.close();
+
+      const script = join(dirname(fileURLToPath(import.meta.url)), 'sqlite.claim-race.test-utils.ts');
+      const children = ['p1', 'p2', 'p3'].map((workerId) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, path, workerId], { stdio: ['pipe', 'pipe', 'inherit'] });
+        let out = '';
+        const ready = new Promise<void>((resolve) => {
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.startsWith('ready\n')) resolve();
+          });
+        });
+        const done = new Promise<string[]>((resolve, reject) => {
+          child.on('error', reject);
+          child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.slice('ready\n'.length)) as string[]) : reject(new Error(`claimer exited ${code}`))));
+        });
+        return { child, ready, done };
+      });
+      await Promise.all(children.map((c) => c.ready));
+      for (const c of children) c.child.stdin.end('go\n');
+      const claimed = await Promise.all(children.map((c) => c.done));
+      const all = claimed.flat();
+      expect(all).toHaveLength(total);
+      expect(new Set(all).size).toBe(total);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
