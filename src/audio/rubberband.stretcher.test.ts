@@ -54,6 +54,16 @@ describe('timeStretch', () => {
     });
   }
 
+  it('stops when its job is cancelled', async () => {
+    const { samples, sampleRate } = await speechSample();
+    const controller = new AbortController();
+    const running = timeStretch({ samples, sampleRate, tempo: 0.8, signal: controller.signal });
+    controller.abort(new Error('job cancelled'));
+    await expect(running).rejects.toThrow('job cancelled');
+    // The shared engine is still usable afterwards.
+    expect(await timeStretch({ samples, sampleRate, tempo: 2 })).toHaveLength(Math.round(samples.length / 2));
+  });
+
   it('does tempo and pitch in one pass, and rejects nonsense ratios', async () => {
     const tone = harmonicTone({ f0: 200, sampleRate: 16000, seconds: 2 });
     const out = await stretchAndShift({ samples: tone, sampleRate: 16000, tempo: 1.25, pitchRatio: 0.8 });

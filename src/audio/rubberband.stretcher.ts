@@ -49,20 +49,23 @@ export interface StretchRequest {
   pitchRatio?: number;
   /** Rubber Band option bits; SPEECH_OPTIONS unless you know better. */
   options?: number;
+  /** Checked between blocks; an aborted signal stops the work and rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 /**
  * Changes tempo and/or pitch in one pass (one pass sounds better than two). Output length is
  * exactly round(samples.length / tempo). tempo = pitchRatio = 1 returns the input array itself.
  */
-export async function stretchAndShift({ samples, sampleRate, tempo = 1, pitchRatio = 1, options = SPEECH_OPTIONS }: StretchRequest): Promise<Float32Array> {
+export async function stretchAndShift({ samples, sampleRate, tempo = 1, pitchRatio = 1, options = SPEECH_OPTIONS, signal }: StretchRequest): Promise<Float32Array> {
   if (!(tempo > 0 && Number.isFinite(tempo)) || !(pitchRatio > 0 && Number.isFinite(pitchRatio))) {
     throw new RangeError(`tempo and pitchRatio must be positive, got ${tempo} and ${pitchRatio}`);
   }
   if (tempo === 1 && pitchRatio === 1) return samples;
   const outLength = Math.round(samples.length / tempo);
   if (samples.length === 0) return new Float32Array(0);
-  const out = runOffline({ m: await loadRubberBand(), samples, sampleRate, timeRatio: 1 / tempo, pitchRatio, options });
+  signal?.throwIfAborted();
+  const out = await runOffline({ m: await loadRubberBand(), samples, sampleRate, timeRatio: 1 / tempo, pitchRatio, options, signal });
   if (out.length === outLength) return out;
   // Rubber Band lands within a few samples of the target; make the length exact so the
   // pipeline's timing arithmetic (sentence offsets) never drifts.
@@ -72,13 +75,13 @@ export async function stretchAndShift({ samples, sampleRate, tempo = 1, pitchRat
 }
 
 /** Pitch shift that keeps the duration. Ratio 1 returns the input untouched (no copy, no cost). */
-export function pitchShift({ samples, sampleRate, ratio }: { samples: Float32Array; sampleRate: number; ratio: number }): Promise<Float32Array> {
-  return stretchAndShift({ samples, sampleRate, pitchRatio: ratio });
+export function pitchShift({ samples, sampleRate, ratio, signal }: { samples: Float32Array; sampleRate: number; ratio: number; signal?: AbortSignal }): Promise<Float32Array> {
+  return stretchAndShift({ samples, sampleRate, pitchRatio: ratio, signal });
 }
 
 /** Duration change without pitch change, for engines with no native speed control. */
-export function timeStretch({ samples, sampleRate, tempo }: { samples: Float32Array; sampleRate: number; tempo: number }): Promise<Float32Array> {
-  return stretchAndShift({ samples, sampleRate, tempo });
+export function timeStretch({ samples, sampleRate, tempo, signal }: { samples: Float32Array; sampleRate: number; tempo: number; signal?: AbortSignal }): Promise<Float32Array> {
+  return stretchAndShift({ samples, sampleRate, tempo, signal });
 }
 
 /** A pitch shifter bound to one rate and ratio (one per job). */
@@ -87,12 +90,20 @@ export function createPitchShifter({ sampleRate, ratio }: { sampleRate: number; 
     ratio,
     /** True when ratio is 1: shift() returns its input. */
     isBypass: ratio === 1,
-    shift: (samples: Float32Array) => pitchShift({ samples, sampleRate, ratio }),
+    shift: (samples: Float32Array, signal?: AbortSignal) => pitchShift({ samples, sampleRate, ratio, signal }),
   };
 }
 export type PitchShifter = ReturnType<typeof createPitchShifter>;
 
-function runOffline({ m, samples, sampleRate, timeRatio, pitchRatio, options }: { m: RubberBandModule; samples: Float32Array; sampleRate: number; timeRatio: number; pitchRatio: number; options: number }): Float32Array {
+/**
+ * Blocks between yields to the event loop. Rubber Band runs at ~10–60× real time, so a 60 s
+ * segment would otherwise hold the thread for seconds; yielding every ~0.5 s of work keeps HTTP
+ * and heartbeats alive. Interleaving jobs is safe: each call owns its state and buffers.
+ */
+const BLOCKS_PER_YIELD = 4;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function runOffline({ m, samples, sampleRate, timeRatio, pitchRatio, options, signal }: { m: RubberBandModule; samples: Float32Array; sampleRate: number; timeRatio: number; pitchRatio: number; options: number; signal?: AbortSignal }): Promise<Float32Array> {
   // Ratios go through the setters: some WASM builds misread the constructor's double arguments.
   const state = m._rubberband_new(sampleRate, 1, options, 1, 1);
   if (!state) throw new Error('rubberband_new failed');
@@ -106,8 +117,12 @@ function runOffline({ m, samples, sampleRate, timeRatio, pitchRatio, options }: 
     m._rubberband_set_expected_input_duration(state, samples.length);
     m._rubberband_set_max_process_size(state, BLOCK);
     m.HEAPU32[planesPtr >> 2] = bufPtr;
-    const feed = (pass: 'study' | 'process') => {
-      for (let offset = 0; offset < samples.length; offset += BLOCK) {
+    const feed = async (pass: 'study' | 'process') => {
+      for (let offset = 0, block = 0; offset < samples.length; offset += BLOCK, block++) {
+        if (block % BLOCKS_PER_YIELD === BLOCKS_PER_YIELD - 1) {
+          await yieldToEventLoop();
+          signal?.throwIfAborted();
+        }
         const n = Math.min(BLOCK, samples.length - offset);
         const final = offset + n >= samples.length ? 1 : 0;
         m.HEAPF32.set(samples.subarray(offset, offset + n), bufPtr >> 2);
@@ -128,8 +143,8 @@ function runOffline({ m, samples, sampleRate, timeRatio, pitchRatio, options }: 
         produced += got;
       }
     };
-    feed('study');
-    feed('process');
+    await feed('study');
+    await feed('process');
     drain();
   } finally {
     m._rubberband_delete(state);

@@ -22,6 +22,12 @@ export interface Resampler {
  */
 export const DEFAULT_RESAMPLER_QUALITY = 5;
 
+/**
+ * Safety net for resamplers dropped without flush()/close() (a job that threw mid-stream): their
+ * native state is freed when the JS object is collected. Explicit close() is still the contract.
+ */
+const leaked = new FinalizationRegistry<() => void>((release) => release());
+
 /** Input block per native call; the two heap buffers are sized from it, so memory is fixed. */
 const BLOCK = 4096;
 
@@ -49,21 +55,12 @@ function createSpeexResampler({ m, from, to, quality }: { m: SpeexModule; from: 
   const inPtr = m._malloc(BLOCK * 4);
   const outPtr = m._malloc(outCapacity * 4);
   const lenPtrs = m._malloc(8);
-  let open = true;
+  const release = releaser({ m, state, pointers: [inPtr, outPtr, lenPtrs] });
   let totalIn = 0;
   let totalOut = 0;
 
-  const close = () => {
-    if (!open) return;
-    open = false;
-    m._speex_resampler_destroy(state);
-    m._free(inPtr);
-    m._free(outPtr);
-    m._free(lenPtrs);
-  };
-
   const run = (input: Float32Array): Float32Array => {
-    if (!open) throw new Error('Resampler already flushed or closed');
+    if (release.done) throw new Error('Resampler already flushed or closed');
     const parts: Float32Array[] = [];
     let produced = 0;
     let offset = 0;
@@ -93,7 +90,7 @@ function createSpeexResampler({ m, from, to, quality }: { m: SpeexModule; from: 
     return out;
   };
 
-  return {
+  const resampler: Resampler = {
     from,
     to,
     process(chunk) {
@@ -103,7 +100,7 @@ function createSpeexResampler({ m, from, to, quality }: { m: SpeexModule; from: 
       return out;
     },
     flush() {
-      if (!open) return new Float32Array(0);
+      if (release.done) return new Float32Array(0);
       const expected = Math.round((totalIn * to) / from);
       const missing = expected - totalOut;
       let tail: Float32Array = new Float32Array(0);
@@ -112,13 +109,36 @@ function createSpeexResampler({ m, from, to, quality }: { m: SpeexModule; from: 
         const latency = m._speex_resampler_get_input_latency(state);
         tail = run(new Float32Array(latency + Math.ceil(from / to) + 2));
       }
-      close();
+      resampler.close();
       const want = Math.max(0, missing);
       if (tail.length >= want) return tail.subarray(0, want);
       const padded = new Float32Array(want);
       padded.set(tail);
       return padded;
     },
-    close,
+    close() {
+      leaked.unregister(resampler);
+      release();
+    },
   };
+  leaked.register(resampler, release, resampler);
+  return resampler;
+}
+
+/**
+ * The native-state destructor, built in its own scope: V8 closures share their creator's context,
+ * so a destructor created next to the resampler's methods would keep the resampler reachable and
+ * the FinalizationRegistry would never fire.
+ */
+function releaser({ m, state, pointers }: { m: SpeexModule; state: number; pointers: number[] }): (() => void) & { done: boolean } {
+  const release = Object.assign(
+    () => {
+      if (release.done) return;
+      release.done = true;
+      m._speex_resampler_destroy(state);
+      for (const p of pointers) m._free(p);
+    },
+    { done: false },
+  );
+  return release;
 }

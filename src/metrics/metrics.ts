@@ -55,6 +55,19 @@ export function createMetrics({ store, defaultMetrics = true }: { store: Pick<Jo
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
+  const speechRequests = new Counter({
+    name: 'narrate_speech_requests_total',
+    help: 'OpenAI-compatible /v1/audio/speech streams by format and outcome (completed, aborted by the client, failed).',
+    labelNames: ['format', 'outcome'],
+    registers: [registry],
+  });
+  const speechActive = new Gauge({ name: 'narrate_speech_streams_active', help: 'Speech streams being synthesised right now.', registers: [registry] });
+  const speechFirstByte = new Histogram({
+    name: 'narrate_speech_first_byte_seconds',
+    help: 'Time from a /v1/audio/speech request to its first audio bytes leaving the server.',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
   void jobsByState;
   void queueDepth;
 
@@ -68,6 +81,26 @@ export function createMetrics({ store, defaultMetrics = true }: { store: Pick<Jo
     },
     callbackOutcome(outcome: 'delivered' | 'retry' | 'dead') {
       callbacks.inc({ outcome });
+    },
+    /** One streamed speech response: call firstByte() when audio first leaves, end() exactly once. */
+    speechStream({ format }: { format: string }) {
+      const started = process.hrtime.bigint();
+      let sawFirstByte = false;
+      let ended = false;
+      speechActive.inc();
+      return {
+        firstByte() {
+          if (sawFirstByte) return;
+          sawFirstByte = true;
+          speechFirstByte.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        },
+        end(outcome: 'completed' | 'aborted' | 'failed') {
+          if (ended) return;
+          ended = true;
+          speechActive.dec();
+          speechRequests.inc({ format, outcome });
+        },
+      };
     },
     httpRequest({ method, route, status, seconds }: { method: string; route: string; status: number; seconds: number }) {
       http.observe({ method, route, status: String(status) }, seconds);

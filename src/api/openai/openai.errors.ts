@@ -1,15 +1,45 @@
-/** OpenAI's error shape: {"error": {"message", "type", "param", "code"}}. */
+/** OpenAI's error shape: {"error": {"message", "type", "param", "code"}}, the one formatter for /v1. */
 import { AppError } from '../../shared/errors.js';
 
-export function openAiErrorBody(error: unknown): { status: number; body: { error: { message: string; type: string; param: string | null; code: string | null } } } {
+export interface OpenAiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/**
+ * The pipeline names parameters the ICE way (EditingConfig.voice, InputConfig); an OpenAI client
+ * sent `voice` and `input`, so that is what its error names.
+ */
+const PARAM_NAMES: Record<string, string> = {
+  InputConfig: 'input',
+  'EditingConfig.voice': 'voice',
+  'EditingConfig.customizedVoice': 'voice',
+  'EditingConfig.format': 'response_format',
+};
+
+function typeOf(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  return status >= 500 ? 'server_error' : 'invalid_request_error';
+}
+
+export function openAiErrorBody(error: unknown): { status: number; body: OpenAiErrorBody } {
   if (error instanceof AppError && !error.isInternal) {
-    const type = error.httpStatus === 401 ? 'authentication_error' : error.httpStatus === 429 ? 'rate_limit_error' : error.httpStatus >= 500 ? 'server_error' : 'invalid_request_error';
-    return { status: error.httpStatus, body: { error: { message: error.message, type, param: error.param ?? null, code: error.code } } };
+    const param = error.param === undefined || error.param === null ? null : (PARAM_NAMES[error.param] ?? error.param);
+    return { status: error.httpStatus, body: { error: { message: error.message, type: typeOf(error.httpStatus), param, code: error.code } } };
+  }
+  // Fastify's own client errors (malformed JSON, wrong content type, body too large) keep their status.
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = error instanceof Error ? error.message : 'The request is not valid.';
+    return { status, body: { error: { message, type: typeOf(status), param: null, code: (error as { code?: string }).code ?? null } } };
   }
   return { status: 500, body: { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: 'InternalError' } } };
 }
 
 export const openAiErrors = {
-  unauthorized: () => new AppError('invalid_api_key', 'Incorrect API key provided. Use an access key secret (or "id:secret") as the bearer token.', 401),
+  unauthorized: () =>
+    new AppError('invalid_api_key', 'Incorrect API key provided. Use an access key secret (or "id:secret") as the bearer token.', 401),
   invalid: (param: string, message: string) => new AppError('invalid_request_error', message, 400, { param }),
 };

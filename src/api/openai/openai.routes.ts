@@ -1,23 +1,30 @@
 /**
  * OpenAI-compatible speech: POST /v1/audio/speech and GET /v1/models, so the official `openai`
- * SDK works against Narrate by changing baseURL. Audio streams out segment by segment: the first
- * bytes leave as soon as the first sentence is synthesised.
+ * SDK works against Narrate by changing baseURL. Audio streams out piece by piece: the first
+ * bytes leave as soon as the first sentence is synthesised, and synthesis stops when the client
+ * goes away.
  */
+import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessKeyRecord } from '../../store/store.types.js';
 import { constantTimeEqual } from '../ice/constant-time.js';
 import { CONTENT_TYPES } from '../../audio/content-types.js';
 import type { SpeechService } from '../../speech/speech.service.js';
+import type { SpeechPlan } from '../../speech/speech.types.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import { EDITING_DEFAULTS, type EditingConfig } from '../../jobs/editing-config.models.js';
 import { openAiErrorBody, openAiErrors } from './openai.errors.js';
 
 /** Models a client may name; all are served by the same pipeline (the voice decides the engine). */
 export const OPENAI_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts', 'narrate'] as const;
-const FORMATS = ['mp3', 'wav', 'pcm'] as const;
-/** Formats OpenAI has that Narrate has no proven encoder for yet: a clear 400, not a surprise. */
+export const OPENAI_FORMATS = ['mp3', 'wav', 'pcm'] as const;
+export type OpenAiFormat = (typeof OPENAI_FORMATS)[number];
+/** Formats OpenAI has that Narrate has no proven encoder for: a clear 400, not a surprise. */
 const UNSUPPORTED_FORMATS = ['opus', 'aac', 'flac'];
-/** OpenAI's audio is 24 kHz mono; clients that play raw pcm assume it. */
-const OPENAI_SAMPLE_RATE = 24000;
+/** OpenAI's audio is 24 kHz mono 16-bit; clients that play raw pcm assume it. */
+export const OPENAI_SAMPLE_RATE = 24000;
+/** The access-key permission that allows this endpoint (besides `*`). */
+export const SPEECH_PERMISSION = 'narrate:CreateSpeech';
 
 interface SpeechBody {
   model?: unknown;
@@ -29,10 +36,58 @@ interface SpeechBody {
   stream_format?: unknown;
 }
 
+export interface SpeechRequest {
+  input: string;
+  voice: string;
+  format: OpenAiFormat;
+  /** 0.25–4; outside the engines' native 0.5–2 the speech service time-stretches with Rubber Band. */
+  speed: number;
+  streamFormat: 'audio' | 'sse';
+}
+
+/** Validates OpenAI's SpeechCreateParams; the error names the offending field as OpenAI does. */
+export function parseSpeechBody(body: unknown): SpeechRequest {
+  if (typeof body !== 'object' || body === null) throw openAiErrors.invalid('body', 'The request body must be a JSON object.');
+  const fields = body as SpeechBody;
+  if (typeof fields.model !== 'string' || !(OPENAI_MODELS as readonly string[]).includes(fields.model)) {
+    throw openAiErrors.invalid('model', `model must be one of ${OPENAI_MODELS.join(', ')}.`);
+  }
+  if (typeof fields.input !== 'string' || fields.input.trim() === '') throw openAiErrors.invalid('input', 'input must be a non-empty string.');
+  if (typeof fields.voice !== 'string' || fields.voice === '') {
+    throw openAiErrors.invalid('voice', 'voice must be a voice name (alloy, echo, fable, onyx, nova, shimmer, or any name ListSmartVoiceGroups lists).');
+  }
+  const format = fields.response_format === undefined ? 'mp3' : fields.response_format;
+  if (typeof format !== 'string' || !(OPENAI_FORMATS as readonly string[]).includes(format)) {
+    const hint = typeof format === 'string' && UNSUPPORTED_FORMATS.includes(format) ? ` ${format} is not supported by this server.` : '';
+    throw openAiErrors.invalid('response_format', `response_format must be one of ${OPENAI_FORMATS.join(', ')}.${hint}`);
+  }
+  const speed = fields.speed === undefined || fields.speed === null ? 1 : fields.speed;
+  if (typeof speed !== 'number' || !Number.isFinite(speed) || speed < 0.25 || speed > 4) throw openAiErrors.invalid('speed', 'speed must be a number from 0.25 to 4.0.');
+  const streamFormat = fields.stream_format === undefined || fields.stream_format === null ? 'audio' : fields.stream_format;
+  if (streamFormat !== 'audio' && streamFormat !== 'sse') throw openAiErrors.invalid('stream_format', 'stream_format must be "audio" or "sse".');
+  if (fields.instructions !== undefined && fields.instructions !== null && typeof fields.instructions !== 'string') {
+    throw openAiErrors.invalid('instructions', 'instructions must be a string.');
+  }
+  // `instructions` (voice direction for gpt-4o-mini-tts) has no counterpart in these engines: accepted and ignored.
+  return { input: fields.input, voice: fields.voice, format: format as OpenAiFormat, speed, streamFormat };
+}
+
 export function registerOpenAiRoutes(
   app: FastifyInstance,
-  { speech, findKeys, allowAnonymous }: { speech: SpeechService; findKeys: () => Promise<AccessKeyRecord[]>; allowAnonymous: boolean },
+  {
+    speech,
+    findKeys,
+    allowAnonymous,
+    metrics,
+  }: { speech: Pick<SpeechService, 'prepare' | 'render'>; findKeys: () => Promise<AccessKeyRecord[]>; allowAnonymous: boolean; metrics?: Pick<Metrics, 'speechStream'> },
 ) {
+  // Malformed JSON and the like reach here from Fastify's parser: still OpenAI's error shape.
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = openAiErrorBody(error);
+    return reply.code(status).send(body);
+  });
+
+  /** Bearer token = an access key secret, or "id:secret" (unambiguous when two keys share a secret). */
   async function authenticate(request: FastifyRequest): Promise<string> {
     const header = request.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
@@ -40,8 +95,8 @@ export function registerOpenAiRoutes(
       if (allowAnonymous) return 'anonymous';
       throw openAiErrors.unauthorized();
     }
-    const keys = (await findKeys()).filter((key) => key.active && (key.allowedActions.includes('*') || key.allowedActions.includes('narrate:CreateSpeech')));
-    // The token is "id:secret" or the bare secret; every key is compared so timing says nothing.
+    const keys = (await findKeys()).filter((key) => key.active && (key.allowedActions.includes('*') || key.allowedActions.includes(SPEECH_PERMISSION)));
+    // Every key is compared, so the response time says nothing about which one nearly matched.
     let match: string | null = null;
     for (const key of keys) {
       if (constantTimeEqual(token, `${key.id}:${key.secret}`) || constantTimeEqual(token, key.secret)) match ??= key.id;
@@ -50,63 +105,58 @@ export function registerOpenAiRoutes(
     return match;
   }
 
-  function parseBody(body: SpeechBody) {
-    if (typeof body !== 'object' || body === null) throw openAiErrors.invalid('body', 'The request body must be a JSON object.');
-    if (typeof body.model !== 'string' || !(OPENAI_MODELS as readonly string[]).includes(body.model)) {
-      throw openAiErrors.invalid('model', `model must be one of ${OPENAI_MODELS.join(', ')}.`);
-    }
-    if (typeof body.input !== 'string' || body.input.trim() === '') throw openAiErrors.invalid('input', 'input must be a non-empty string.');
-    if (typeof body.voice !== 'string' || body.voice === '') throw openAiErrors.invalid('voice', 'voice must be a voice name (GET /v1/audio/voices lists them).');
-    const format = body.response_format === undefined ? 'mp3' : body.response_format;
-    if (typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format)) {
-      const hint = typeof format === 'string' && UNSUPPORTED_FORMATS.includes(format) ? ` ${format} is not supported by this server yet.` : '';
-      throw openAiErrors.invalid('response_format', `response_format must be one of ${FORMATS.join(', ')}.${hint}`);
-    }
-    const speed = body.speed === undefined ? 1 : body.speed;
-    if (typeof speed !== 'number' || !Number.isFinite(speed) || speed < 0.25 || speed > 4) throw openAiErrors.invalid('speed', 'speed must be a number from 0.25 to 4.0.');
-    const streamFormat = body.stream_format === undefined ? 'audio' : body.stream_format;
-    if (streamFormat !== 'audio' && streamFormat !== 'sse') throw openAiErrors.invalid('stream_format', 'stream_format must be "audio" or "sse".');
-    // `instructions` (voice direction for gpt-4o-mini-tts) has no counterpart in these engines: accepted and ignored.
-    return { input: body.input, voice: body.voice, format: format as (typeof FORMATS)[number], speed, streamFormat };
-  }
-
   app.post('/v1/audio/speech', async (request: FastifyRequest, reply: FastifyReply) => {
-    let plan;
-    let parsed;
+    let plan: SpeechPlan;
+    let parsed: SpeechRequest;
     try {
       await authenticate(request);
-      parsed = parseBody(request.body as SpeechBody);
+      parsed = parseSpeechBody(request.body);
       const editing: EditingConfig = { ...EDITING_DEFAULTS, voice: parsed.voice, format: parsed.format.toUpperCase() as EditingConfig['format'], sample_rate: OPENAI_SAMPLE_RATE };
+      // Format and rate are fixed after prepare(): SSML in `input` must not change what the client asked for.
       plan = { ...speech.prepare({ inputText: parsed.input, editing }), speedMultiplier: parsed.speed, sampleRate: OPENAI_SAMPLE_RATE, format: parsed.format };
     } catch (error) {
       const { status, body } = openAiErrorBody(error);
+      if (status >= 500) request.log.error({ err: error }, 'speech request failed');
       return reply.code(status).send(body);
     }
+
+    const out = reply.raw;
     const abort = new AbortController();
-    request.raw.on('close', () => {
-      if (!reply.raw.writableEnded) abort.abort(new Error('client went away'));
+    // The response's close (not the request's, which fires once the body is read) says the client left.
+    out.on('close', () => {
+      if (!out.writableFinished) abort.abort(new Error('client went away'));
     });
     const sse = parsed.streamFormat === 'sse';
-    reply.raw.writeHead(200, {
-      'content-type': sse ? 'text/event-stream' : CONTENT_TYPES[parsed.format],
-      'transfer-encoding': 'chunked',
-      'cache-control': 'no-store',
-    });
     reply.hijack();
-    const send = (chunk: Uint8Array) =>
-      new Promise<void>((resolve) => {
-        const data = sse ? `data: ${JSON.stringify({ type: 'speech.audio.delta', audio: Buffer.from(chunk).toString('base64') })}\n\n` : chunk;
-        if (reply.raw.write(data)) resolve();
-        else reply.raw.once('drain', () => resolve());
-      });
+    out.writeHead(200, {
+      'content-type': sse ? 'text/event-stream' : CONTENT_TYPES[parsed.format],
+      'cache-control': 'no-store',
+      'x-request-id': request.id,
+    });
+    const stream = metrics?.speechStream({ format: parsed.format });
+    const send = async (chunk: Uint8Array) => {
+      if (abort.signal.aborted) throw abort.signal.reason;
+      const data = sse ? `data: ${JSON.stringify({ type: 'speech.audio.delta', audio: Buffer.from(chunk).toString('base64') })}\n\n` : chunk;
+      stream?.firstByte();
+      // Backpressure: a slow client slows synthesis instead of filling memory.
+      if (!out.write(data)) await once(out, 'drain', { signal: abort.signal });
+    };
     try {
-      // A streamed WAV keeps its "unknown length" header: the real one would come too late.
+      // A streamed WAV keeps its "unknown length" header (0xFFFFFFFF sizes, as OpenAI's): the real one would come too late.
       await speech.render({ plan, write: send, signal: abort.signal });
-      if (sse) reply.raw.write(`data: ${JSON.stringify({ type: 'speech.audio.done', usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 } })}\n\n`);
-      reply.raw.end();
+      if (sse) out.write(`data: ${JSON.stringify({ type: 'speech.audio.done', usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 } })}\n\n`);
+      out.end();
+      stream?.end('completed');
     } catch (error) {
-      request.log.warn({ err: error }, 'speech stream failed');
-      reply.raw.destroy();
+      if (abort.signal.aborted) {
+        stream?.end('aborted');
+        request.log.info('speech stream stopped: the client went away');
+      } else {
+        stream?.end('failed');
+        request.log.warn({ err: error }, 'speech stream failed');
+      }
+      // Headers are gone already: breaking the connection is the only way to tell the client it is incomplete.
+      out.destroy();
     }
   });
 

@@ -28,7 +28,8 @@ export function createWorkListener(args: {
   let delay = min;
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: args.connectionString });
+    // The application name lets an operator (and our reconnect test) find this connection in pg_stat_activity.
+    const next = new pg.Client({ connectionString: args.connectionString, application_name: `narrate-listen:${args.schema}` });
     let dropped = false;
     const drop = (error?: Error) => {
       if (dropped) return;

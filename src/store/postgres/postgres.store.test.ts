@@ -26,6 +26,12 @@ if (!url) {
   console.warn('Skipping the PostgreSQL store suite: set NARRATE_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it.');
 }
 
+describe('postgres store options', () => {
+  it('refuses a schema name that is not a plain identifier, before connecting', async () => {
+    await expect(createPostgresStore({ connectionString: 'postgres://nobody@127.0.0.1:1/none', schema: 'x; DROP TABLE y' })).rejects.toThrow(/schema name/);
+  });
+});
+
 describe.skipIf(!url)('postgres store', () => {
   if (!url) return;
 
@@ -101,7 +107,8 @@ describe.skipIf(!url)('postgres store', () => {
       await admin.connect();
       try {
         const killed = await admin.query(
-          `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN narrate_work' AND pid <> pg_backend_pid()`,
+          `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`,
+          [`narrate-listen:${schema}`],
         );
         expect(killed.rowCount).toBeGreaterThan(0);
         // After the reconnect the listener raises once (notifications may have been missed).

@@ -37,6 +37,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
+    application_name: `narrate:${schema}`,
     // Set at connection start-up by the server itself, so no query can ever run before it
     // (a pool 'connect' handler races with the first query).
     options: `-c search_path=${schema}`,

@@ -1,0 +1,37 @@
+/**
+ * The reference's counting rule (§8), as the server applies it (src/text/char-count.ts): every
+ * character counts 1 (Unicode code points), SSML tags do not count, and a whitespace run counts as
+ * one space only between two other characters. Entities in SSML (`&amp;`) are one character.
+ */
+
+/** The limit on InputConfig. */
+export const MAX_INPUT_CHARS = 10_000;
+
+const SPEAK_TAG = /<speak[\s>/]/;
+
+/** Text as the server counts it: tags removed from SSML, entities decoded. */
+function spokenText(input: string): string {
+  if (!SPEAK_TAG.test(input)) return input;
+  return input
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<\?[\s\S]*?\?>/g, '')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, 'x');
+}
+
+export function countChars(input: string): number {
+  let count = 0;
+  let pendingSpace = false;
+  let seenChar = false;
+  for (const char of spokenText(input)) {
+    if (/\s/u.test(char)) {
+      if (seenChar) pendingSpace = true;
+      continue;
+    }
+    if (pendingSpace) count++;
+    pendingSpace = false;
+    seenChar = true;
+    count++;
+  }
+  return count;
+}
