@@ -95,7 +95,8 @@ export async function createNarrate({
   ids?: Ids;
 }): Promise<Narrate> {
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
-  const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir });
+  // Only processes that wait for work need PostgreSQL's LISTEN connection.
+  const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, listen: roles.worker });
   const rawStorage = createStorage({
     dataDir: config.dataDir,
     s3Endpoint: config.s3Endpoint ?? undefined,
