@@ -96,7 +96,7 @@ export async function createNarrate({
 }): Promise<Narrate> {
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
   // Only processes that wait for work need PostgreSQL's LISTEN connection.
-  const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, listen: roles.worker });
+  const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, schema: config.databaseSchema, listen: roles.worker });
   const rawStorage = createStorage({
     dataDir: config.dataDir,
     s3Endpoint: config.s3Endpoint ?? undefined,

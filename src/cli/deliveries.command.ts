@@ -11,7 +11,7 @@ export function registerDeliveriesCommands(program: Command, env: Record<string,
   addConfigOptions(list, 'worker');
   list.action(async (options: { state: 'pending' | 'delivered' | 'dead'; job?: string }) => {
     const config = configFrom(list, env);
-    const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, listen: false });
+    const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, schema: config.databaseSchema, listen: false });
     try {
       const rows = await store.listDeliveries({ state: options.state, jobId: options.job, limit: 1000 });
       for (const row of rows.map(summarizeDelivery)) process.stdout.write(`${JSON.stringify(row)}\n`);
@@ -24,7 +24,7 @@ export function registerDeliveriesCommands(program: Command, env: Record<string,
   addConfigOptions(resend, 'worker');
   resend.action(async (id: string) => {
     const config = configFrom(resend, env);
-    const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, listen: false });
+    const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, schema: config.databaseSchema, listen: false });
     try {
       await resendDelivery(store, { id, now: new Date() });
       process.stdout.write(`delivery ${id} is due again\n`);

@@ -14,7 +14,7 @@ export function registerKeysCommands(program: Command, env: Record<string, strin
   addConfigOptions(create, 'keys');
   create.action(async (options: { actions: string }) => {
     const config = configFrom(create, env);
-    const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, listen: false });
+    const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, schema: config.databaseSchema, listen: false });
     try {
       const key = newAccessKey({ allowedActions: options.actions.split(',').map((a) => a.trim()).filter(Boolean), now: new Date() });
       await store.putAccessKey(key);
@@ -29,7 +29,7 @@ export function registerKeysCommands(program: Command, env: Record<string, strin
   addConfigOptions(list, 'keys');
   list.action(async () => {
     const config = configFrom(list, env);
-    const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, listen: false });
+    const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, schema: config.databaseSchema, listen: false });
     try {
       for (const key of await store.listAccessKeys()) {
         process.stdout.write(`${key.id}  ${key.active ? 'active' : 'inactive'}  ${key.allowedActions.join(',')}  ${key.createdAt.toISOString()}\n`);

@@ -31,6 +31,7 @@ export interface Config {
   dataDir: string;
   voicesDir: string;
   databaseUrl: string | null;
+  databaseSchema: string;
   accessKeys: string | null;
   allowAnonymous: boolean;
   publicUrl: string | null;
@@ -65,6 +66,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 'dataDir', flag: '--data-dir', env: 'NARRATE_DATA_DIR', kind: 'string', scope: [...ALL], doc: 'Where the SQLite database, the keys file and local buckets live.', default: () => './data' },
   { key: 'voicesDir', flag: '--voices-dir', env: 'NARRATE_VOICES_DIR', kind: 'string', scope: [...ALL], doc: 'Where neural voice packs are installed.', default: () => path.join(os.homedir(), '.cache', 'narrate', 'voices') },
   { key: 'databaseUrl', flag: '--database-url', env: 'NARRATE_DATABASE_URL', kind: 'string', scope: [...SERVERS, 'keys'], secret: true, doc: 'A postgres:// URL switches the job store to PostgreSQL (default: SQLite in the data directory).' },
+  { key: 'databaseSchema', flag: '--database-schema', env: 'NARRATE_DATABASE_SCHEMA', kind: 'string', scope: [...SERVERS, 'keys'], doc: 'PostgreSQL schema that holds the tables (created when missing); lets several deployments or test runs share one database. Ignored for SQLite.', default: () => 'narrate' },
   { key: 'accessKeys', flag: '--access-keys', env: 'NARRATE_ACCESS_KEYS', kind: 'string', scope: [...HTTP], secret: true, doc: 'Access key pairs "id1:secret1,id2:secret2" (added to those in the keys file).' },
   { key: 'allowAnonymous', flag: '--allow-anonymous', env: 'NARRATE_ALLOW_ANONYMOUS', kind: 'bool', scope: [...HTTP], doc: 'Accept unsigned requests (owner "anonymous"). Off by default.', default: () => false },
   { key: 'publicUrl', flag: '--public-url', env: 'NARRATE_PUBLIC_URL', kind: 'string', scope: [...SERVERS], doc: 'Base URL clients reach this server at, for MediaUrl of local buckets (default http://HOST:PORT).' },
@@ -146,6 +148,9 @@ export function parseConfig({ env = {}, flags = {} }: { env?: Record<string, str
   const config = out as unknown as Config;
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push('--database-url / NARRATE_DATABASE_URL: only postgres:// URLs are supported (leave it unset for SQLite)');
+  }
+  if (config.databaseSchema && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.databaseSchema)) {
+    problems.push('--database-schema / NARRATE_DATABASE_SCHEMA: lower-case letters, digits and _, starting with a letter or _ (at most 63)');
   }
   if (config.accessKeys) {
     for (const pair of config.accessKeys.split(',')) {

@@ -65,7 +65,11 @@ export function splitToWidth(text: string, columns: number): string[] {
         }
       }
     }
-    if (cut <= 0) cut = Math.max(1, limit);
+    if (cut <= 0) {
+      cut = Math.max(1, limit);
+      // A punctuation mark never starts a line (CJK line-breaking rule): take one character fewer.
+      if (cut > 1 && cut < chars.length && BREAK_AFTER.test(chars[cut]!)) cut -= 1;
+    }
     pieces.push(chars.slice(0, cut).join('').trim());
     rest = chars.slice(cut).join('').trim();
   }

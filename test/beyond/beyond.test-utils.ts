@@ -1,35 +1,42 @@
 /**
- * Helpers for the end-to-end tests of issue 7: scraping /metrics with a Prometheus text parser from
- * npm, reading a streamed body chunk by chunk, and parsing server-sent events.
+ * Helpers for the end-to-end tests of issue 7: scraping /metrics with a strict Prometheus text parser,
+ * reading a streamed body chunk by chunk, and parsing server-sent events.
  */
-import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
+import { parsePrometheusText, type Family } from './prometheus-text.js';
 
-/** GET /metrics and parse it; throws when the text is not Prometheus exposition format. */
-export async function scrapeMetrics(baseUrl: string): Promise<PromFamily[]> {
+export type Families = Map<string, Family>;
+
+/** GET /metrics and parse it strictly; throws when the text is not Prometheus exposition format. */
+export async function scrapeMetrics(baseUrl: string): Promise<Families> {
   const response = await fetch(`${baseUrl}/metrics`);
   if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
-  const text = await response.text();
-  return parsePrometheusTextFormat(text);
+  if (!(response.headers.get('content-type') ?? '').startsWith('text/plain')) throw new Error('/metrics is not text/plain');
+  return parsePrometheusText(await response.text());
 }
 
-function labelsMatch(actual: Record<string, string> | undefined, wanted: Record<string, string>): boolean {
-  return Object.entries(wanted).every(([key, value]) => actual?.[key] === value);
+function labelsMatch(actual: Record<string, string>, wanted: Record<string, string>): boolean {
+  return Object.entries(wanted).every(([key, value]) => actual[key] === value);
 }
 
-/** Value of a counter or gauge sample (0 when the labelled series does not exist yet). */
-export function sampleValue(families: PromFamily[], name: string, labels: Record<string, string> = {}): number {
-  const family = families.find((f) => f.name === name);
-  if (!family) throw new Error(`metric ${name} is missing`);
-  const sample = family.metrics.find((m) => labelsMatch(m.labels, labels));
-  return sample ? Number(sample.value) : 0;
+function family(families: Families, name: string, type?: Family['type']): Family {
+  const found = families.get(name);
+  if (!found) throw new Error(`metric ${name} is missing`);
+  if (type && found.type !== type) throw new Error(`metric ${name} is a ${found.type}, not a ${type}`);
+  return found;
 }
 
-/** Observation count of a histogram series (0 when it does not exist yet). */
-export function histogramCount(families: PromFamily[], name: string, labels: Record<string, string> = {}): number {
-  const family = families.find((f) => f.name === name);
-  if (!family) throw new Error(`metric ${name} is missing`);
-  if (family.type !== 'HISTOGRAM') throw new Error(`metric ${name} is a ${family.type}, not a histogram`);
-  return family.metrics.filter((m) => labelsMatch(m.labels, labels)).reduce((sum, m) => sum + Number(m.count ?? 0), 0);
+/** Sum of the counter or gauge samples whose labels include `labels` (0 when none exists yet). */
+export function sampleValue(families: Families, name: string, labels: Record<string, string> = {}): number {
+  return family(families, name)
+    .samples.filter((s) => s.name === name && labelsMatch(s.labels, labels))
+    .reduce((sum, s) => sum + s.value, 0);
+}
+
+/** Observation count of the histogram series whose labels include `labels` (0 when none exists yet). */
+export function histogramCount(families: Families, name: string, labels: Record<string, string> = {}): number {
+  return family(families, name, 'histogram')
+    .samples.filter((s) => s.name === `${name}_count` && labelsMatch(s.labels, labels))
+    .reduce((sum, s) => sum + s.value, 0);
 }
 
 /** Reads a web stream to its end. */

@@ -15,8 +15,10 @@ function spokenText(input: string): string {
   return input
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<\?[\s\S]*?\?>/g, '')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, 'x');
+    // Sentence and paragraph edges separate words (a space); other tags join their neighbours.
+    .replace(/<\/?(?:s|p)(?:\s[^>]*)?>/g, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(?:#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos);/gi, 'x');
 }
 
 export function countChars(input: string): number {

@@ -28,7 +28,17 @@ export function smartJobInfo(job: JobRecord) {
   };
 }
 
-export function getSmartHandleJobBody(job: JobRecord, mediaUrl: string | null) {
+/** A file written beside the audio (Narrate extension, EditingConfig `subtitles`), as listed in JobResult.Subtitles. */
+export interface SidecarInfo {
+  /** `srt`, `vtt` or `json`. */
+  Format: string;
+  /** The object key in the job's bucket (same base name as the audio). */
+  Object: string;
+  /** Where to download it (signed for local buckets, presigned for S3). */
+  Url: string;
+}
+
+export function getSmartHandleJobBody(job: JobRecord, mediaUrl: string | null, sidecars: SidecarInfo[] = []) {
   const body: Record<string, unknown> = {
     JobId: job.id,
     State: job.state,
@@ -39,7 +49,7 @@ export function getSmartHandleJobBody(job: JobRecord, mediaUrl: string | null) {
   if (job.state === 'Finished' && job.result) {
     // Decision (reference §2.2): the legacy Output carries the MediaId, as older integrations read it.
     body.Output = job.mediaId;
-    body.JobResult = { MediaId: job.mediaId, MediaUrl: mediaUrl ?? '', AiResult: job.result.aiResult };
+    body.JobResult = { MediaId: job.mediaId, MediaUrl: mediaUrl ?? '', AiResult: job.result.aiResult, ...(sidecars.length > 0 ? { Subtitles: sidecars } : {}) };
     body.Progress = 100;
   } else {
     body.Output = '';

@@ -36,7 +36,15 @@ export function createJobActions({
     const publicBaseUrl = publicBaseUrlOf(request);
     const job = await jobs.get(params.JobId);
     const live = livePercent?.(job);
-    const body = getSmartHandleJobBody(job.state === 'Executing' && live !== undefined ? { ...job, progress: live } : job, await mediaUrlOf(job, publicBaseUrl));
+    const result = job.state === 'Finished' ? job.result : null;
+    const sidecars = await Promise.all(
+      (result?.extraKeys ?? []).map(async (key) => ({
+        Format: key.slice(key.lastIndexOf('.') + 1),
+        Object: key,
+        Url: await storage.objectUrl({ bucket: result!.bucket, key, publicBaseUrl }),
+      })),
+    );
+    const body = getSmartHandleJobBody(job.state === 'Executing' && live !== undefined ? { ...job, progress: live } : job, await mediaUrlOf(job, publicBaseUrl), sidecars);
     return body;
   };
 

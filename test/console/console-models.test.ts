@@ -1,0 +1,106 @@
+/** The console's pure logic, checked against the server's own rules where both exist. */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { countChars as serverCount } from '../../src/text/char-count.js';
+import { parseInput } from '../../src/text/parse-input.js';
+import { countChars } from '../../console/src/models/char-count.js';
+import { fieldOfError } from '../../console/src/models/field-errors.js';
+import { groupVoices } from '../../console/src/models/voices.js';
+import { currentSentenceIndex, parseAiResult } from '../../console/src/models/ai-result.js';
+import { defaultFormValues, toSubmitParams } from '../../console/src/models/submit-form.js';
+import { SSML_EXAMPLES } from '../../console/src/i18n/ssml-examples.js';
+import { MESSAGES } from '../../console/src/i18n/messages.js';
+
+describe('console character counter', () => {
+  it('counts plain text exactly as the server does', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => {
+        expect(countChars(text.replace(/<speak/g, ''))).toBe(serverCount(text.replace(/<speak/g, '')));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([...SSML_EXAMPLES.map((example) => example.text), '<speak voice="siqi"><prosody rate="fast">你好</prosody><break time="1s"/>世界</speak>', '<speak><s>Hello</s><s>world</s> &amp; 你好</speak>'])(
+    'counts SSML as the server does: %s',
+    (text) => {
+      expect(countChars(text)).toBe(parseInput(text, { language: 'zh', maxChars: 10_000 }).charCount);
+    },
+  );
+});
+
+describe('server errors to form fields', () => {
+  it.each([
+    ['InvalidParameter', 'The specified parameter EditingConfig.volume is not valid: 150 is outside 0…100.', 'volume'],
+    ['InvalidParameter', 'The specified parameter UserData.NotifyAddress is not valid: it must be an http(s) URL.', 'notifyAddress'],
+    ['InvalidParameter', 'The specified parameter Title is not valid: it is 200 bytes; at most 128 are allowed.', 'title'],
+    ['MissingInputConfig', 'InputConfig is mandatory for this action.', 'text'],
+    ['InvalidParameter.TextTooLong', 'InputConfig has 10001 characters; at most 10000 are allowed.', 'text'],
+    ['InvalidParameter.Voice', 'The voice "nobody" is not known. ListSmartVoiceGroups lists the voices.', 'voice'],
+    ['SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.', null],
+  ])('%s "%s" → %s', (code, message, field) => {
+    expect(fieldOfError({ code, message })).toBe(field);
+  });
+});
+
+describe('voice picker groups', () => {
+  it('groups by language and gender, Chinese first, each voice once', () => {
+    const groups = groupVoices({
+      VoiceGroups: [
+        { Type: '通用场景', VoiceList: [voice('Xiaoyun', 'Female', 'espeak cmn+f1'), voice('Xiaogang', 'Male', 'espeak cmn+m1')] },
+        { Type: '英文场景', VoiceList: [voice('Harry', 'Male', 'espeak en-gb+m1')] },
+        { Type: '童声场景', VoiceList: [voice('Sitong', 'Girl', 'espeak cmn+f5 pitch +4 st')] },
+        { Type: 'Installed', VoiceList: [voice('xiaoyun', 'Female', 'espeak cmn'), voice('kokoro:1', 'Female', 'sherpa kokoro speaker 1')] },
+      ],
+    });
+    expect(groups.map((g) => `${g.language}/${g.gender}:${g.voices.map((v) => v.voice).join(',')}`)).toEqual([
+      'zh/Female:Xiaoyun',
+      'zh/Male:Xiaogang',
+      'zh/Girl:Sitong',
+      'en/Male:Harry',
+      'other/Female:kokoro:1',
+    ]);
+  });
+});
+
+describe('sentences and playback position', () => {
+  const sentences = parseAiResult(JSON.stringify([
+    { content: '第一句。', from: 0, to: 1.2, text: '第一句。', begin_time: 0, end_time: 1200 },
+    { content: '第二句。', from: 1.5, to: 2.5 },
+    { text: 'third', begin_time: 2600, end_time: 3000 },
+  ]));
+
+  it('reads both AiResult shapes', () => {
+    expect(sentences).toEqual([
+      { text: '第一句。', from: 0, to: 1.2 },
+      { text: '第二句。', from: 1.5, to: 2.5 },
+      { text: 'third', from: 2.6, to: 3 },
+    ]);
+  });
+
+  it('always names exactly one sentence, the last one started', () => {
+    expect([0, 1.3, 1.5, 2.55, 9].map((t) => currentSentenceIndex(sentences, t))).toEqual([0, 0, 1, 1, 2]);
+    expect(currentSentenceIndex([], 1)).toBe(-1);
+  });
+});
+
+describe('submit parameters', () => {
+  it('builds EditingConfig, OutputConfig and UserData as JSON text; out-of-range numbers go to the server as typed', () => {
+    const params = toSubmitParams({ ...defaultFormValues(new Date('2024-01-02T03:04:05Z')), text: '你好', volume: '150', notifyAddress: 'https://example.com/cb', subtitles: ['srt'], overwrite: false });
+    expect(JSON.parse(params.EditingConfig!)).toEqual({ voice: 'Xiaoyun', format: 'MP3', sample_rate: 16000, volume: 150, speech_rate: 0, pitch_rate: 0, subtitles: ['srt'] });
+    expect(JSON.parse(params.OutputConfig!)).toEqual({ bucket: 'console', object: 'console/20240102-030405' });
+    expect(JSON.parse(params.UserData!)).toEqual({ NotifyAddress: 'https://example.com/cb' });
+    expect(params.Overwrite).toBe('false');
+    expect(params.Title).toBeUndefined();
+  });
+});
+
+describe('interface text', () => {
+  it('has every key in both languages', () => {
+    expect(Object.keys(MESSAGES.zh).sort()).toEqual(Object.keys(MESSAGES.en).sort());
+  });
+});
+
+function voice(Voice: string, VoiceType: string, Remark: string) {
+  return { Voice, Name: Voice, VoiceType, Desc: 'd', Remark, SupportSampleRate: '16000' };
+}
