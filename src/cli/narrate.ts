@@ -22,6 +22,12 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
   return program;
 }
 
+// `narrate voices list | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 buildProgram(process.env)
   .parseAsync(process.argv)
   .catch((error: unknown) => {

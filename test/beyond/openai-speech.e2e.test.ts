@@ -118,6 +118,8 @@ describe('POST /v1/audio/speech through the openai SDK', () => {
       sampleValue(before, 'narrate_speech_requests_total', { format: 'pcm', outcome: 'completed' }),
     );
     expect(histogramCount(after, 'narrate_speech_first_byte_seconds')).toBeGreaterThan(histogramCount(before, 'narrate_speech_first_byte_seconds'));
+    const route = { route: '/v1/audio/speech', method: 'POST' };
+    expect(histogramCount(after, 'narrate_http_request_duration_seconds', route)).toBeGreaterThan(histogramCount(before, 'narrate_http_request_duration_seconds', route));
   });
 
   it('stops synthesis when the client goes away', async () => {

@@ -35,9 +35,10 @@ function parseLabels(text: string, line: string): Record<string, string> {
 }
 
 function parseValue(text: string, line: string): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus reads special values as Go's ParseFloat does, case-insensitively (prom-client writes "Nan").
+  if (/^\+?inf$/i.test(text)) return Infinity;
+  if (/^-inf$/i.test(text)) return -Infinity;
+  if (/^nan$/i.test(text)) return NaN;
   const value = Number(text);
   if (text === '' || Number.isNaN(value)) throw new Error(`bad value in line: ${line}`);
   return value;

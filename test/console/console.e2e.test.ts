@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -174,8 +174,19 @@ describe('web console in Chromium', () => {
     expect(popCore).not.toContain(TEST_KEY.secret);
     await expect.poll(() => page.getByTestId('curl-snippet').textContent()).toContain('Signature=');
     const curl = (await page.getByTestId('curl-snippet').textContent()) ?? '';
-    expect(curl).toContain('--data-urlencode');
     expect(curl).toContain(CHINESE);
+
+    // Both are ready to run: the curl command as shown, the program with the key in the environment.
+    const fromCurl = JSON.parse(execFileSync('bash', ['-c', curl], { encoding: 'utf8' })) as { JobId?: string; Message?: string };
+    expect(fromCurl.JobId, fromCurl.Message).toMatch(/^[0-9a-f]{32}$/);
+    const program = path.join(ARTIFACTS, 'pop-core-snippet.cjs');
+    await writeFile(program, popCore);
+    const output = execFileSync(process.execPath, [program], {
+      encoding: 'utf8',
+      env: { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_KEY.id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_KEY.secret },
+      timeout: 60_000,
+    });
+    expect(output).toContain('"State": "Finished"');
   });
 
   it('shows a server validation error next to the field it names', async () => {
@@ -196,7 +207,8 @@ describe('web console in Chromium', () => {
     expect(await notifyError.textContent()).toContain('UserData.NotifyAddress');
     expect(await page.getByTestId('notify-address-input').getAttribute('aria-invalid')).toBe('true');
     await page.getByTestId('notify-address-input').fill('');
-    expect(await page.getByTestId('job-row').count()).toBe(1);
+    // Neither refused submit made a job: only the console's and the two snippets' jobs exist.
+    await expect.poll(() => page.getByTestId('job-row').count()).toBe(3);
   });
 
   it('filters jobs by state and pages through them, updating live', async () => {
@@ -207,7 +219,7 @@ describe('web console in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=job-row]:not([data-state=Finished])').count(), { timeout: 60_000 }).toBe(0);
     await expect.poll(() => page.getByTestId('page-label').textContent(), { timeout: 60_000 }).toMatch(/1 \/ 2/);
     await page.getByTestId('page-next').click();
-    await expect.poll(() => page.getByTestId('job-row').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('job-row').count()).toBe(4);
     await page.locator('[data-testid=state-filter][data-state=Failed]').click();
     await expect.poll(() => page.getByTestId('job-row').count()).toBe(0);
     await page.locator('[data-testid=state-filter][data-state=All]').click();

@@ -68,9 +68,8 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
       onSubmitted(response.JobId);
     } catch (error) {
       const field = error instanceof IceError ? fieldOfError(error) : null;
-      const text = errorText(error, t('errorNetwork'));
-      if (field) {
-        setFieldErrors({ [field]: text });
+      if (field && error instanceof IceError) {
+        setFieldErrors({ [field]: error.message });
         // Reveal the field (it may sit in the closed "more" section) and put the caret there.
         requestAnimationFrame(() => {
           const input = document.getElementById(`field-${field}`);
@@ -78,7 +77,7 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
           input?.focus();
         });
       } else {
-        setFormError(text);
+        setFormError(errorText(error, t('errorNetwork')));
       }
     } finally {
       setBusy(false);
