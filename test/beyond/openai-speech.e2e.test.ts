@@ -141,6 +141,7 @@ describe('POST /v1/audio/speech through the openai SDK', () => {
   });
 
   it('streams server-sent events with stream_format "sse" whose deltas are the audio', async () => {
+    const direct = await speak({ input: SHORT, voice: 'nova', response_format: 'pcm' });
     const response = await client.audio.speech.create({ model: 'gpt-4o-mini-tts', voice: 'nova', input: SHORT, response_format: 'pcm', stream_format: 'sse' });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const events = parseSse((await readAll(response.body!)).toString('utf8')).map((e) => JSON.parse(e.data) as { type: string; audio?: string });
@@ -148,7 +149,6 @@ describe('POST /v1/audio/speech through the openai SDK', () => {
     const deltas = events.filter((e) => e.type === 'speech.audio.delta');
     expect(deltas.length).toBeGreaterThan(0);
     const audio = Buffer.concat(deltas.map((e) => Buffer.from(e.audio!, 'base64')));
-    const direct = await speak({ input: SHORT, voice: 'nova', response_format: 'pcm' });
     expect(audio.length).toBe(direct.length);
     expect(rms((await decodeAudio(new Uint8Array(audio), 'pcm', 24000)).samples)).toBeGreaterThan(0.01);
   });

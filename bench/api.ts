@@ -1,0 +1,196 @@
+/**
+ * API throughput and job latency. Not a test: prints tables and exits (about a minute).
+ *   node --import tsx bench/api.ts [--seconds S] [--in-flight N] [--jobs J]
+ *
+ * 1. Signed submits per second: real SubmitAudioProduceJob requests (ACS3-HMAC-SHA256, form body,
+ *    a fresh nonce each) over HTTP on loopback with N requests in flight, against `narrate api`
+ *    (its own process, SQLite in a temp dir, synchronous=FULL, no worker) and against a bare
+ *    Fastify route in its own process (same requests, same client, answers without doing anything).
+ * 2. Submit → Finished latency of a 200-character Chinese job on an in-process api+worker server,
+ *    polled with GetSmartHandleJob every 5 ms, minus the pure synthesis time of the same text
+ *    (speech.prepare + render to memory, same process, same engine).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { signedIceRequest } from '../src/api/ice/ice.test-utils.js';
+import { EDITING_DEFAULTS } from '../src/jobs/editing-config.models.js';
+import { freePort, startNarrateProcess } from '../test/support/narrate-process.js';
+import { startTestServer, TEST_KEY } from '../test/support/narrate-server.js';
+import { runClosedLoop, type LoadResult, type PreparedRequest } from './support/load.js';
+import { median, percentile } from './support/stats.js';
+import { fixed, renderTable } from './support/table.js';
+import { CHINESE_TEXT } from './support/texts.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1]) || fallback;
+const SECONDS = arg('--seconds', 5);
+const IN_FLIGHT = arg('--in-flight', 16);
+const JOBS = arg('--jobs', 10);
+const MAX_REQUESTS = 50_000;
+const KEY = { id: 'benchkey', secret: 'benchsecret' };
+const JOB_TEXT = CHINESE_TEXT.slice(0, 200);
+
+function submitRequest({ port, index, key = KEY }: { port: number; index: number; key?: { id: string; secret: string } }): PreparedRequest {
+  const signed = signedIceRequest({
+    signature: 'v3',
+    action: 'SubmitAudioProduceJob',
+    placement: 'body',
+    host: `127.0.0.1:${port}`,
+    accessKeyId: key.id,
+    accessKeySecret: key.secret,
+    params: {
+      EditingConfig: JSON.stringify({ voice: 'Xiaoyun', format: 'MP3' }),
+      InputConfig: JOB_TEXT,
+      OutputConfig: JSON.stringify({ bucket: 'bench', object: `submits/${index}` }),
+    },
+  });
+  return { method: signed.method, path: signed.url, headers: signed.headers, body: signed.body };
+}
+
+/** Starts the bare Fastify baseline in its own process and waits for its port. */
+async function startBareServer(): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'support', 'bare-server.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  return { port, child };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+async function throughput(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'narrate-bench-api-'));
+  const narratePort = await freePort();
+  const narrate = await startNarrateProcess({
+    command: 'api',
+    args: ['--data-dir', dataDir, '--voices-dir', path.join(dataDir, 'voices'), '--port', String(narratePort), '--access-keys', `${KEY.id}:${KEY.secret}`, '--rate-limit', '0'],
+  });
+  const bare = await startBareServer();
+  try {
+    let index = 0;
+    const load = (port: number, seconds: number) =>
+      runClosedLoop({ origin: `http://127.0.0.1:${port}`, inFlight: IN_FLIGHT, maxSeconds: seconds, maxRequests: MAX_REQUESTS, next: () => submitRequest({ port, index: index++ }) });
+    // Warm-up: JIT, SQLite page cache, connection setup.
+    await load(bare.port, 1);
+    await load(narratePort, 1);
+    const bareRuns: LoadResult[] = [];
+    const narrateRuns: LoadResult[] = [];
+    for (let round = 0; round < 2; round++) {
+      bareRuns.push(await load(bare.port, SECONDS / 2));
+      narrateRuns.push(await load(narratePort, SECONDS / 2));
+    }
+    const failures = [...bareRuns, ...narrateRuns].filter((r) => r.failed > 0);
+    const row = (name: string, runs: LoadResult[]) => {
+      const latencies = runs.flatMap((r) => r.latencies);
+      const completed = runs.reduce((sum, r) => sum + r.completed, 0);
+      const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
+      return { name, completed, failed: runs.reduce((sum, r) => sum + r.failed, 0), perSecond: completed / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    };
+    const b = row('bare Fastify route (does nothing)', bareRuns);
+    const n = row('narrate api: SubmitAudioProduceJob (V3, SQLite)', narrateRuns);
+    console.log(`\nSigned submits per second — ${IN_FLIGHT} in flight, ${SECONDS} s each (2 alternating rounds), 200-character Chinese InputConfig, loopback.\n`);
+    console.log(
+      renderTable({
+        header: ['server', 'requests', 'failed', 'per second', 'p50 ms', 'p99 ms', 'vs bare'],
+        rows: [b, n].map((r) => [r.name, r.completed, r.failed, fixed(r.perSecond, 0), fixed(r.p50, 1), fixed(r.p99, 1), `${fixed(r.perSecond / b.perSecond, 3)}×`]),
+      }),
+    );
+    console.log(`\nGoal: narrate ≥ 0.5× the bare route. Ratio: ${fixed(n.perSecond / b.perSecond, 3)}×`);
+    if (failures.length > 0) console.log(`Failures, first one: ${failures[0].firstFailure}`);
+  } finally {
+    await stopChild(bare.child);
+    await narrate.kill('SIGTERM');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+type Body = Record<string, unknown>;
+
+async function latency(): Promise<void> {
+  const server = await startTestServer({ logLevel: 'warn' }, { api: true, worker: true });
+  try {
+    const origin = `http://127.0.0.1:${server.port}`;
+    const call = async (action: string, params: Record<string, string>): Promise<Body> => {
+      const signed = signedIceRequest({ signature: 'v3', action, params, placement: 'body', host: `127.0.0.1:${server.port}`, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret });
+      const response = await request(`${origin}${signed.url}`, { method: signed.method, headers: signed.headers, body: signed.body });
+      return (await response.body.json()) as Body;
+    };
+    const { speech } = server.narrate;
+    const synthesise = async () => {
+      const start = performance.now();
+      const plan = speech.prepare({ inputText: JOB_TEXT, editing: { ...EDITING_DEFAULTS, voice: 'Xiaoyun' } });
+      await speech.render({ plan, write: async () => {} });
+      return performance.now() - start;
+    };
+    const runJob = async (index: number) => {
+      const start = performance.now();
+      const submitted = await call('SubmitAudioProduceJob', {
+        EditingConfig: JSON.stringify({ voice: 'Xiaoyun', format: 'MP3' }),
+        InputConfig: JOB_TEXT,
+        OutputConfig: JSON.stringify({ bucket: 'bench', object: `latency/${index}` }),
+      });
+      const submitMs = performance.now() - start;
+      if (typeof submitted.JobId !== 'string') throw new Error(`submit failed: ${JSON.stringify(submitted)}`);
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const job = await call('GetSmartHandleJob', { JobId: submitted.JobId });
+        if (job.State === 'Finished') break;
+        if (job.State === 'Failed' || Date.now() > deadline) throw new Error(`job did not finish: ${JSON.stringify(job)}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return { totalMs: performance.now() - start, submitMs };
+    };
+    await synthesise();
+    await runJob(-1); // warm-up
+    const synthesis: number[] = [];
+    const jobs: Array<{ totalMs: number; submitMs: number }> = [];
+    for (let i = 0; i < JOBS; i++) {
+      // Interleaved so both see the same machine load.
+      synthesis.push(await synthesise());
+      jobs.push(await runJob(i));
+    }
+    const synthMs = median(synthesis);
+    const overheads = jobs.map((j) => j.totalMs - synthMs);
+    console.log(`\nSubmit → Finished for a ${JOB_TEXT.length}-character Chinese job (Xiaoyun, MP3 16 kHz), api+worker in-process, SQLite, GetSmartHandleJob polled every 5 ms; ${JOBS} jobs, one at a time.\n`);
+    console.log(
+      renderTable({
+        header: ['measure', 'median ms', 'p90 ms', 'min ms', 'max ms'],
+        rows: [
+          ['pure synthesis (speech.prepare + render to memory)', fixed(synthMs, 1), fixed(percentile(synthesis, 90), 1), fixed(Math.min(...synthesis), 1), fixed(Math.max(...synthesis), 1)],
+          ['submit round trip (signed request → JobId)', ...stats(jobs.map((j) => j.submitMs))],
+          ['submit → Finished seen by the client', ...stats(jobs.map((j) => j.totalMs))],
+          ['overhead = submit → Finished − pure synthesis', ...stats(overheads)],
+        ],
+      }),
+    );
+    console.log(`\nGoal: overhead ≤ 150 ms. Median overhead: ${fixed(median(overheads), 1)} ms (includes up to 5 ms of poll interval and the poll requests themselves).`);
+  } finally {
+    await server.stop();
+  }
+}
+
+function stats(values: number[]): string[] {
+  return [fixed(median(values), 1), fixed(percentile(values, 90), 1), fixed(Math.min(...values), 1), fixed(Math.max(...values), 1)];
+}
+
+const skipThroughput = process.argv.includes('--latency-only');
+const skipLatency = process.argv.includes('--throughput-only');
+if (!skipThroughput) await throughput();
+if (!skipLatency) await latency();
+process.exit(0);

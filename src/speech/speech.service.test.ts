@@ -1,0 +1,184 @@
+/**
+ * The whole pipeline (text front end → real engine → pitch/volume → resampler → encoder) as a user
+ * hears it: formats and rates decode right, rate and pitch do what the docs say, breaks are silent
+ * for as long as asked, and the timings line up with the audio.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rm } from 'node:fs/promises';
+import { createVoices } from '../app/narrate.js';
+import { EDITING_DEFAULTS, type EditingConfig } from '../jobs/editing-config.models.js';
+import type { AudioFormat } from '../audio/audio.types.js';
+import { decodeAudio, findSilences, fundamentalHz, rms } from '../../test/support/audio-analysis.js';
+import { makeVoicesDir, writeKokoroPack } from '../../test/support/synthetic-models.js';
+import { createSpeechService, type SpeechService } from './speech.service.js';
+import type { SentenceTiming } from './speech.types.js';
+
+let voicesDir: string;
+let voices: Awaited<ReturnType<typeof createVoices>>;
+let speech: SpeechService;
+
+beforeAll(async () => {
+  voicesDir = await makeVoicesDir();
+  voices = await createVoices({ voicesDir, engineThreads: 1 });
+  speech = createSpeechService({ engines: voices.engines, resolver: voices.resolver });
+});
+afterAll(async () => {
+  await voices?.close();
+  await rm(voicesDir, { recursive: true, force: true });
+});
+
+async function render(text: string, editing: Partial<EditingConfig> = {}) {
+  const plan = speech.prepare({ inputText: text, editing: { ...EDITING_DEFAULTS, ...editing } as EditingConfig });
+  const chunks: Uint8Array[] = [];
+  const result = await speech.render({ plan, write: async (chunk) => void chunks.push(chunk) });
+  const bytes = Buffer.concat(chunks);
+  if (result.header) bytes.set(result.header, 0);
+  const audio = await decodeAudio(new Uint8Array(bytes), plan.format, plan.sampleRate);
+  return { plan, result, bytes, audio };
+}
+
+function checkTimings(timings: SentenceTiming[], durationMs: number, text: string) {
+  expect(timings.length).toBeGreaterThan(0);
+  expect(timings[0]!.begin_time).toBe(0);
+  for (const [i, t] of timings.entries()) {
+    expect(t.end_time).toBeGreaterThan(t.begin_time);
+    if (i > 0) expect(t.begin_time).toBe(timings[i - 1]!.end_time);
+    expect(t.content).toBe(t.text);
+    expect(t.from).toBe(t.begin_time / 1000);
+    expect(t.to).toBe(t.end_time / 1000);
+  }
+  expect(timings.at(-1)!.end_time).toBe(durationMs);
+  expect(timings.map((t) => t.text).join('').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+}
+
+const TEXTS = {
+  zh: { voice: 'Siqi', text: '说起郭德纲，他现在可以说是红得发紫了。今天是2024年1月5日。' },
+  en: { voice: 'Harry', text: 'Speaking of Guo Degang, he is extremely popular now. The meeting starts at 3:30 pm.' },
+} as const;
+
+describe.each(Object.entries(TEXTS))('%s: every format and sample rate', (_language, { voice, text }) => {
+  const cases = (['mp3', 'wav', 'pcm'] as AudioFormat[]).flatMap((format) => [8000, 16000, 24000, 48000].map((rate) => [format, rate] as const));
+  it.each(cases)('%s at %i Hz decodes with that rate, one channel, and the timings' + "' duration", async (format, rate) => {
+    const { audio, result } = await render(text, { voice, format: format.toUpperCase() as EditingConfig['format'], sample_rate: rate });
+    expect(audio.sampleRate).toBe(rate);
+    expect(audio.channels).toBe(1);
+    // The encoders are sample-exact (MP3 carries LAME's gapless tag), so the file is exactly as long as the timings say.
+    expect(Math.abs(audio.durationMs - result.durationMs)).toBeLessThanOrEqual(1);
+    // Plausible for speech: eSpeak reads 3–20 characters a second.
+    expect(audio.durationMs).toBeGreaterThan(text.length * 50);
+    expect(audio.durationMs).toBeLessThan(text.length * 400);
+    expect(rms(audio.samples)).toBeGreaterThan(0.01);
+    checkTimings(result.timings, result.durationMs, text);
+  });
+});
+
+describe('speech_rate', () => {
+  it.each(Object.entries(TEXTS).map(([language, value]) => [language, value] as const))('%s: +500 halves and -500 doubles the duration (within 15 percent)', async (_language, { voice, text }) => {
+    const normal = (await render(text, { voice, format: 'WAV' })).audio.durationMs;
+    const fast = (await render(text, { voice, format: 'WAV', speech_rate: 500 })).audio.durationMs;
+    const slow = (await render(text, { voice, format: 'WAV', speech_rate: -500 })).audio.durationMs;
+    expect(fast / normal).toBeGreaterThan(0.5 * 0.85);
+    expect(fast / normal).toBeLessThan(0.5 * 1.15);
+    expect(slow / normal).toBeGreaterThan(2 * 0.85);
+    expect(slow / normal).toBeLessThan(2 * 1.15);
+  });
+});
+
+describe('pitch_rate', () => {
+  // Decision: the speech-rate curve applied to frequency: ±500 = an octave, ±250 = ×4/3 and ×2/3.
+  it.each([
+    [500, 2],
+    [250, 4 / 3],
+    [-250, 2 / 3],
+    [-500, 0.5],
+  ])('pitch_rate %i moves the fundamental by ×%d (within 15 percent) and the duration by under 5 percent', async (pitchRate, ratio) => {
+    const { voice, text } = TEXTS.zh;
+    const base = await render(text, { voice, format: 'WAV', sample_rate: 24000 });
+    const shifted = await render(text, { voice, format: 'WAV', sample_rate: 24000, pitch_rate: pitchRate });
+    const f0 = fundamentalHz(base.audio.samples, 24000, { minHz: 50 });
+    const f1 = fundamentalHz(shifted.audio.samples, 24000, { minHz: 50, maxHz: 1000 });
+    expect(f1 / f0).toBeGreaterThan(ratio * 0.85);
+    expect(f1 / f0).toBeLessThan(ratio * 1.15);
+    expect(Math.abs(shifted.audio.durationMs / base.audio.durationMs - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe('volume', () => {
+  it('RMS rises with every step from 0 to 100; 0 is silence; nothing clips', async () => {
+    const levels: number[] = [];
+    for (const volume of [0, 20, 40, 50, 60, 80, 100]) {
+      const { audio } = await render(TEXTS.en.text, { voice: 'Harry', format: 'WAV', volume });
+      levels.push(rms(audio.samples));
+      expect(Math.max(...audio.samples.map(Math.abs))).toBeLessThanOrEqual(1);
+    }
+    expect(levels[0]).toBe(0);
+    for (let i = 1; i < levels.length; i++) expect(levels[i]).toBeGreaterThan(levels[i - 1]!);
+  });
+});
+
+describe('SSML through the pipeline', () => {
+  it('<break time="1500ms"/> yields that much silence (±100 ms)', async () => {
+    const { audio } = await render('<speak>我们休息一下，<break time="1500ms"/>然后继续。</speak>', { voice: 'Siqi', format: 'WAV' });
+    const silences = findSilences(audio.samples, audio.sampleRate, { thresholdDb: -50, minMs: 800 });
+    expect(silences).toHaveLength(1);
+    // eSpeak adds its own short pause around the comma, so the silence is the break plus at most that.
+    const length = silences[0]!.endMs - silences[0]!.startMs;
+    expect(length).toBeGreaterThan(1500 - 100);
+    expect(length).toBeLessThan(1500 + 100 + 250);
+  });
+
+  it('the timings of SSML report the spoken text, and <sub> shows its content while reading the alias', async () => {
+    const text = '<speak>欢迎使用<sub alias="世界贸易组织">WTO</sub>。<s>Second sentence</s></speak>';
+    const { result } = await render(text, { voice: 'Siqi', format: 'WAV' });
+    checkTimings(result.timings, result.durationMs, '欢迎使用WTO。Second sentence');
+  });
+
+  it('<speak> attributes override EditingConfig: format, rate and voice', async () => {
+    const { plan, audio } = await render('<speak voice="harry" encodeType="WAV" sampleRate="8000">Hello.</speak>', { voice: 'Siqi', format: 'MP3', sample_rate: 16000 });
+    expect(plan.format).toBe('wav');
+    expect(plan.voice.name).toBe('Harry');
+    expect(audio.sampleRate).toBe(8000);
+  });
+});
+
+describe('neural voices (synthetic Kokoro pack) through the pipeline', () => {
+  it('maps Siqi to a Chinese female speaker, and the timings are the engine sample counts resampled exactly', async () => {
+    const dir = await makeVoicesDir();
+    try {
+      await writeKokoroPack({ voicesDir: dir, packName: 'kokoro-multi-lang-v1_0', speakerNames: ['af_heart', 'zf_xiaobei', 'zm_yunjian'], sampleRate: 24000 });
+      const neural = await createVoices({ voicesDir: dir, engineThreads: 1 });
+      try {
+        const pipeline = createSpeechService({ engines: neural.engines, resolver: neural.resolver });
+        const siqi = neural.resolver().resolve('Siqi')!;
+        expect(siqi.engineVoice).toMatchObject({ engine: 'sherpa', model: 'kokoro-multi-lang-v1_0', speaker: 1 });
+        expect(neural.resolver().resolve('Xiaogang')!.engineVoice.speaker).toBe(2);
+
+        const text = '你好，世界。再见！';
+        const plan = pipeline.prepare({ inputText: text, editing: { ...EDITING_DEFAULTS, voice: 'Siqi', format: 'WAV', sample_rate: 16000 } as EditingConfig });
+        const chunks: Uint8Array[] = [];
+        const result = await pipeline.render({ plan, write: async (c) => void chunks.push(c) });
+        // The same engine, called directly on each segment: the pipeline's boundaries must be these lengths, resampled 24 k → 16 k.
+        let position = 0;
+        for (const [i, segment] of plan.parsed.segments.entries()) {
+          let engineSamples = 0;
+          for (const piece of segment.pieces) {
+            if (piece.kind === 'text') engineSamples += (await neural.engines.sherpa.synthesize({ text: piece.text, voice: siqi.engineVoice, speed: 1 })).samples.length;
+          }
+          const begin = position;
+          position += Math.round((engineSamples * 16000) / 24000);
+          expect(result.timings[i]!.begin_time).toBe(Math.round((begin * 1000) / 16000));
+          expect(result.timings[i]!.end_time).toBe(Math.round((position * 1000) / 16000));
+        }
+        expect(result.samples).toBe(position);
+        const bytes = Buffer.concat(chunks);
+        bytes.set(result.header!, 0);
+        const audio = await decodeAudio(new Uint8Array(bytes), 'wav');
+        expect(audio.samples.length).toBe(position);
+      } finally {
+        await neural.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
