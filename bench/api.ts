@@ -131,11 +131,23 @@ async function latency(): Promise<void> {
       const response = await request(`${origin}${signed.url}`, { method: signed.method, headers: signed.headers, body: signed.body });
       return (await response.body.json()) as Body;
     };
-    const { speech } = server.narrate;
+    const { speech, store } = server.narrate;
+    // The worker calls speech.render through this same object, so timing it here times the
+    // render inside each job (which also writes to the job's temp file) without touching src/.
+    const renders: number[] = [];
+    const render = speech.render;
+    speech.render = async (args) => {
+      const start = performance.now();
+      try {
+        return await render(args);
+      } finally {
+        renders.push(performance.now() - start);
+      }
+    };
     const synthesise = async () => {
       const start = performance.now();
       const plan = speech.prepare({ inputText: JOB_TEXT, editing: { ...EDITING_DEFAULTS, voice: 'Xiaoyun' } });
-      await speech.render({ plan, write: async () => {} });
+      await render({ plan, write: async () => {} });
       return performance.now() - start;
     };
     const runJob = async (index: number) => {
@@ -147,19 +159,26 @@ async function latency(): Promise<void> {
       });
       const submitMs = performance.now() - start;
       if (typeof submitted.JobId !== 'string') throw new Error(`submit failed: ${JSON.stringify(submitted)}`);
+      const jobId = submitted.JobId;
+      const rendersBefore = renders.length;
+      // Polled in the store (what GetSmartHandleJob reads) rather than over HTTP: every signed
+      // request spends a nonce, an fsync'd write, and polling that every 5 ms would itself slow the job.
       const deadline = Date.now() + 30_000;
       for (;;) {
-        const job = await call('GetSmartHandleJob', { JobId: submitted.JobId });
-        if (job.State === 'Finished') break;
-        if (job.State === 'Failed' || Date.now() > deadline) throw new Error(`job did not finish: ${JSON.stringify(job)}`);
+        const job = await store.getJob(jobId);
+        if (job?.state === 'Finished') break;
+        if (job?.state === 'Failed' || Date.now() > deadline) throw new Error(`job did not finish: ${JSON.stringify(job)}`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      return { totalMs: performance.now() - start, submitMs };
+      const totalMs = performance.now() - start;
+      const finished = await call('GetSmartHandleJob', { JobId: jobId });
+      if (finished.State !== 'Finished') throw new Error(`GetSmartHandleJob disagrees: ${JSON.stringify(finished)}`);
+      return { totalMs, submitMs, renderMs: renders.length > rendersBefore ? renders[renders.length - 1] : NaN };
     };
     await synthesise();
     await runJob(-1); // warm-up
     const synthesis: number[] = [];
-    const jobs: Array<{ totalMs: number; submitMs: number }> = [];
+    const jobs: Array<{ totalMs: number; submitMs: number; renderMs: number }> = [];
     for (let i = 0; i < JOBS; i++) {
       // Interleaved so both see the same machine load.
       synthesis.push(await synthesise());
@@ -167,19 +186,22 @@ async function latency(): Promise<void> {
     }
     const synthMs = median(synthesis);
     const overheads = jobs.map((j) => j.totalMs - synthMs);
-    console.log(`\nSubmit → Finished for a ${JOB_TEXT.length}-character Chinese job (Xiaoyun, MP3 16 kHz), api+worker in-process, SQLite, GetSmartHandleJob polled every 5 ms; ${JOBS} jobs, one at a time.\n`);
+    console.log(`\nSubmit → Finished for a ${JOB_TEXT.length}-character Chinese job (Xiaoyun, MP3 16 kHz), api+worker in-process, SQLite; ${JOBS} jobs, one at a time.`);
+    console.log('Submitted over signed HTTP; Finished detected by polling the job store every 5 ms (what GetSmartHandleJob reads).\n');
     console.log(
       renderTable({
         header: ['measure', 'median ms', 'p90 ms', 'min ms', 'max ms'],
         rows: [
-          ['pure synthesis (speech.prepare + render to memory)', fixed(synthMs, 1), fixed(percentile(synthesis, 90), 1), fixed(Math.min(...synthesis), 1), fixed(Math.max(...synthesis), 1)],
+          ['pure synthesis (speech.prepare + render to memory)', ...stats(synthesis)],
           ['submit round trip (signed request → JobId)', ...stats(jobs.map((j) => j.submitMs))],
-          ['submit → Finished seen by the client', ...stats(jobs.map((j) => j.totalMs))],
-          ['overhead = submit → Finished − pure synthesis', ...stats(overheads)],
+          ['render inside the job (worker, writing its temp file)', ...stats(jobs.map((j) => j.renderMs))],
+          ['submit → Finished', ...stats(jobs.map((j) => j.totalMs))],
+          ['overhead = submit → Finished − pure synthesis (median)', ...stats(overheads)],
+          ['  of which outside render = submit → Finished − render in job', ...stats(jobs.map((j) => j.totalMs - j.renderMs))],
         ],
       }),
     );
-    console.log(`\nGoal: overhead ≤ 150 ms. Median overhead: ${fixed(median(overheads), 1)} ms (includes up to 5 ms of poll interval and the poll requests themselves).`);
+    console.log(`\nGoal: overhead ≤ 150 ms. Median overhead: ${fixed(median(overheads), 1)} ms (includes up to 5 ms of poll interval).`);
   } finally {
     await server.stop();
   }

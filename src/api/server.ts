@@ -3,6 +3,7 @@
  * Routes: the ICE RPC endpoint at `/`, local buckets, health, metrics, the OpenAI endpoint,
  * job event streams and the web console.
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../shared/logger.js';
 import { ICE_SERVER_OPTIONS, iceRpcPlugin, type IceActionHandler } from './ice/ice.plugin.js';
@@ -44,6 +45,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Request ids in logs come from here; ICE responses carry their own RequestId as well.
     requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
   });
   app.addHook('onResponse', async (request, reply) => {
