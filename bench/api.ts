@@ -1,6 +1,6 @@
 /**
  * API throughput and job latency. Not a test: prints tables and exits (about a minute).
- *   node --import tsx bench/api.ts [--seconds S] [--in-flight N] [--jobs J]
+ *   node --import tsx bench/api.ts [--seconds S] [--in-flight N] [--jobs J] [--data-base DIR] [--throughput-only | --latency-only]
  *
  * 1. Signed submits per second: real SubmitAudioProduceJob requests (ACS3-HMAC-SHA256, form body,
  *    a fresh nonce each) over HTTP on loopback with N requests in flight, against `narrate api`
@@ -33,6 +33,8 @@ const JOBS = arg('--jobs', 10);
 const MAX_REQUESTS = 50_000;
 const KEY = { id: 'benchkey', secret: 'benchsecret' };
 const JOB_TEXT = CHINESE_TEXT.slice(0, 200);
+/** `--data-base /dev/shm` puts the SQLite file on tmpfs, where fsync is free: shows the CPU-bound ceiling. */
+const DATA_BASE = process.argv.includes('--data-base') ? process.argv[process.argv.indexOf('--data-base') + 1] : os.tmpdir();
 
 function submitRequest({ port, index, key = KEY }: { port: number; index: number; key?: { id: string; secret: string } }): PreparedRequest {
   const signed = signedIceRequest({
@@ -75,7 +77,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function throughput(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'narrate-bench-api-'));
+  const dataDir = await mkdtemp(path.join(DATA_BASE, 'narrate-bench-api-'));
   const narratePort = await freePort();
   const narrate = await startNarrateProcess({
     command: 'api',
@@ -104,7 +106,7 @@ async function throughput(): Promise<void> {
     };
     const b = row('bare Fastify route (does nothing)', bareRuns);
     const n = row('narrate api: SubmitAudioProduceJob (V3, SQLite)', narrateRuns);
-    console.log(`\nSigned submits per second — ${IN_FLIGHT} in flight, ${SECONDS} s each (2 alternating rounds), 200-character Chinese InputConfig, loopback.\n`);
+    console.log(`\nSigned submits per second — ${IN_FLIGHT} in flight, ${SECONDS} s each (2 alternating rounds), 200-character Chinese InputConfig, loopback; SQLite under ${DATA_BASE}.\n`);
     console.log(
       renderTable({
         header: ['server', 'requests', 'failed', 'per second', 'p50 ms', 'p99 ms', 'vs bare'],

@@ -5,7 +5,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerHealthRoutes } from '../api/health/health.routes.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../shared/logger.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -201,6 +202,14 @@ export async function createNarrate({
     });
   }
 
+  // A worker-only process has no API, but its job and callback metrics still need a scrape target.
+  let opsApp: FastifyInstance | null = null;
+  if (!app && roles.worker && config.metricsPort !== null) {
+    opsApp = Fastify({ logger: false });
+    registerHealthRoutes(opsApp, { store, storage });
+    opsApp.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+  }
+
   const dispatcherStop = new AbortController();
   let dispatcherLoop: Promise<void> | null = null;
 
@@ -223,6 +232,7 @@ export async function createNarrate({
           if (address && typeof address === 'object') publicBaseUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
         }
       }
+      if (opsApp) await opsApp.listen({ port: config.metricsPort!, host: config.host });
       worker?.start();
       if (dispatcher) dispatcherLoop = dispatcher.start({ signal: dispatcherStop.signal });
       return { url };
@@ -230,6 +240,7 @@ export async function createNarrate({
     async stop() {
       // Stop taking requests first, then work, then close what they used.
       if (app) await app.close();
+      if (opsApp) await opsApp.close();
       await worker?.stop();
       dispatcherStop.abort();
       await dispatcherLoop?.catch(() => {});

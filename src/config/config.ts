@@ -27,6 +27,7 @@ interface OptionDef {
 
 export interface Config {
   port: number;
+  metricsPort: number | null;
   host: string;
   dataDir: string;
   voicesDir: string;
@@ -62,6 +63,7 @@ const WORK = ['serve', 'worker'] as const;
 
 export const OPTIONS: readonly OptionDef[] = [
   { key: 'port', flag: '--port', env: 'NARRATE_PORT', kind: 'int', min: 0, max: 65535, scope: [...HTTP], doc: 'HTTP port.', default: () => 8080 },
+  { key: 'metricsPort', flag: '--metrics-port', env: 'NARRATE_METRICS_PORT', kind: 'int', min: 0, max: 65535, scope: ['worker'], doc: 'narrate worker only: serve /metrics, /healthz and /readyz on this port (api processes serve them on --port).' },
   { key: 'host', flag: '--host', env: 'NARRATE_HOST', kind: 'string', scope: [...HTTP], doc: 'Address to listen on (0.0.0.0 for all interfaces).', default: () => '127.0.0.1' },
   { key: 'dataDir', flag: '--data-dir', env: 'NARRATE_DATA_DIR', kind: 'string', scope: [...ALL], doc: 'Where the SQLite database, the keys file and local buckets live.', default: () => './data' },
   { key: 'voicesDir', flag: '--voices-dir', env: 'NARRATE_VOICES_DIR', kind: 'string', scope: [...ALL], doc: 'Where neural voice packs are installed.', default: () => path.join(os.homedir(), '.cache', 'narrate', 'voices') },

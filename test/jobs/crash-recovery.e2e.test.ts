@@ -89,3 +89,19 @@ describe('SIGKILL and restart', () => {
     expect(attempts.most).toBeGreaterThanOrEqual(2);
   }, 240_000);
 });
+
+describe('narrate worker --metrics-port', () => {
+  it('a worker-only process serves /metrics and /readyz', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'narrate-worker-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const worker = await startNarrateProcess({ command: 'worker', args: ['--data-dir', dataDir, '--voices-dir', path.join(dataDir, 'voices'), '--metrics-port', String(port)] });
+    processes.push(worker);
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('narrate_jobs_completed_total');
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    await worker.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
+});
