@@ -102,7 +102,8 @@ export async function createNarrate({
     dataDir: config.dataDir,
     s3Endpoint: config.s3Endpoint ?? undefined,
     s3Region: config.s3Region,
-    s3ForcePathStyle: config.s3Endpoint ? config.s3ForcePathStyle || undefined : undefined,
+    // Explicit, never left to the storage default (path style whenever an endpoint is set): OSS refuses path style.
+    s3ForcePathStyle: config.s3ForcePathStyle,
     s3AccessKeyId: config.s3AccessKeyId ?? undefined,
     s3SecretAccessKey: config.s3SecretAccessKey ?? undefined,
     presignTtlSeconds: config.presignSeconds,

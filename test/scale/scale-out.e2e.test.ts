@@ -62,7 +62,7 @@ describe.skipIf(skipReason('the scale-out test') !== null)('scale-out: 1 api + 2
       for (let kill = 0; kill < KILLS; kill++) {
         const prefix = c.workerIdPrefix(victim);
         // A random moment while it holds at least one job.
-        await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(Math.random() * 1500)));
+        await new Promise((resolve) => setTimeout(resolve, 1000 + Math.floor(Math.random() * 3000)));
         const held = await waitFor(
           async () => {
             const { rows } = await c.sql((db) => db.query<{ id: string }>(`SELECT id FROM jobs WHERE state = 'Executing' AND lease_owner LIKE $1`, [`${prefix}%`]));
