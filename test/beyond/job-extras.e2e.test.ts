@@ -4,25 +4,23 @@
  * request ids in logs.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { parseSync, type NodeCue } from 'subtitle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNarrate, type Narrate } from '../../src/app/narrate.js';
-import { overrideConfig } from '../../src/config/config.js';
+import type { Narrate } from '../../src/app/narrate.js';
 import { signedIceRequest } from '../../src/api/ice/ice.test-utils.js';
 import { displayWidth } from '../../src/subtitles/subtitle-cues.models.js';
 import { decodeAudio } from '../support/audio-analysis.js';
 import { popCoreClient } from '../support/ice-clients.js';
-import { TEST_KEY, waitFor } from '../support/narrate-server.js';
+import { startTestServer, TEST_KEY, waitFor, type TestServer } from '../support/narrate-server.js';
 import { histogramCount, parseSse, sampleValue, scrapeMetrics } from './beyond.test-utils.js';
 
 type Body = Record<string, any>;
 
 const logLines: Array<Record<string, unknown>> = [];
+let server: TestServer;
 let narrate: Narrate;
 let baseUrl: string;
 let port: number;
@@ -33,7 +31,6 @@ let call: (action: string, params: Record<string, string>) => Promise<Body>;
 const LONG_TEXT = Array.from({ length: 60 }, (_, i) => `Paragraph ${i + 1} tells a small story about a river, a bridge and the people who cross it.`).join(' ');
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'narrate-beyond-'));
   // Logs are captured at the edge (the logger's output stream) so the test can read request ids.
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -41,25 +38,16 @@ beforeAll(async () => {
       done();
     },
   });
-  const config = overrideConfig({
-    dataDir,
-    voicesDir: path.join(dataDir, 'voices'),
-    port: 0,
-    host: '127.0.0.1',
-    accessKeys: `${TEST_KEY.id}:${TEST_KEY.secret}`,
-    logLevel: 'debug',
-    rateLimit: 0,
-    callbackAllowPrivate: true,
-  });
-  narrate = await createNarrate({ config, roles: { api: true, worker: true }, logger: pino({ level: 'debug' }, sink) });
-  baseUrl = (await narrate.start()).url!;
-  port = Number(new URL(baseUrl).port);
+  server = await startTestServer({ logLevel: 'debug', callbackAllowPrivate: true }, { api: true, worker: true }, { logger: pino({ level: 'debug' }, sink) });
+  narrate = server.narrate;
+  dataDir = server.dataDir;
+  baseUrl = server.url;
+  port = server.port;
   const client = popCoreClient({ port, ...TEST_KEY });
   call = (action, params) => client.request(action, params, { method: 'POST' }) as Promise<Body>;
 });
 afterAll(async () => {
-  await narrate?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 async function finished(jobId: string): Promise<Body> {

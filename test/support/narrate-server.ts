@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createNarrate, type Narrate } from '../../src/app/narrate.js';
 import { overrideConfig, type Config } from '../../src/config/config.js';
-import { createLogger } from '../../src/shared/logger.js';
+import { createLogger, type Logger } from '../../src/shared/logger.js';
 
 export const TEST_KEY = { id: 'testid', secret: 'testsecret' } as const;
 
@@ -19,7 +19,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}, roles = { api: true, worker: true }): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, roles = { api: true, worker: true }, { logger }: { logger?: Logger } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'narrate-e2e-'));
   const config = overrideConfig({
     dataDir,
@@ -31,7 +31,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, roles = {
     rateLimit: 0,
     ...overrides,
   });
-  const narrate = await createNarrate({ config, roles, logger: createLogger({ level: config.logLevel }) });
+  const narrate = await createNarrate({ config, roles, logger: logger ?? createLogger({ level: config.logLevel }) });
   const { url } = await narrate.start();
   const port = url ? Number(new URL(url).port) : 0;
   return {
