@@ -57,6 +57,8 @@ export interface Narrate {
   dispatcher: CallbackDispatcher | null;
   /** Re-reads the voices directory (after `voices pull`). */
   reloadVoices(): Promise<void>;
+  /** What the voice names map to right now. */
+  voiceResolver(): VoiceResolver;
   /** Listens (api role) and starts the worker and dispatcher (worker role). */
   start(): Promise<{ url: string | null }>;
   /** Stops taking work, drains, releases leases, closes connections. */
@@ -224,6 +226,7 @@ export async function createNarrate({
     worker,
     dispatcher,
     reloadVoices: voices.reload,
+    voiceResolver: voices.resolver,
     async start() {
       let url: string | null = null;
       if (app) {

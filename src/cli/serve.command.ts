@@ -22,8 +22,8 @@ export function registerServeCommands(program: Command, env: Record<string, stri
       const { url } = await narrate.start();
       const keys = await narrate.store.listAccessKeys();
       const configured = config.accessKeys ? config.accessKeys.split(',').length : 0;
-      const voices = narrate.speech;
-      void voices;
+      const mappings = narrate.voiceResolver().list();
+      const neural = [...new Set(mappings.filter((m) => m.resolved.engineVoice.engine === 'sherpa').map((m) => m.resolved.engineVoice.model))];
       logger.info(
         {
           role: name,
@@ -34,6 +34,7 @@ export function registerServeCommands(program: Command, env: Record<string, stri
           accessKeys: { configured, stored: keys.length, ids: keys.map((key) => key.id) },
           anonymous: config.allowAnonymous,
           voicesDir: config.voicesDir,
+          voices: { names: mappings.length, neuralPacksInUse: neural, engines: neural.length ? ['espeak', 'sherpa'] : ['espeak'] },
           config: redactConfig(config),
         },
         `narrate ${name} started`,
