@@ -4,7 +4,8 @@
  * test-artifacts/console/; one also to docs/console.png for the README when CJK fonts are present.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -177,11 +178,13 @@ describe('web console in Chromium', () => {
     expect(curl).toContain(CHINESE);
 
     // Both are ready to run: the curl command as shown, the program with the key in the environment.
-    const fromCurl = JSON.parse(execFileSync('bash', ['-c', curl], { encoding: 'utf8' })) as { JobId?: string; Message?: string };
+    // Asynchronous: the server runs in this process and must keep answering meanwhile.
+    const run = promisify(execFile);
+    const fromCurl = JSON.parse((await run('bash', ['-c', curl], { encoding: 'utf8', timeout: 30_000 })).stdout) as { JobId?: string; Message?: string };
     expect(fromCurl.JobId, fromCurl.Message).toMatch(/^[0-9a-f]{32}$/);
     const program = path.join(ARTIFACTS, 'pop-core-snippet.cjs');
     await writeFile(program, popCore);
-    const output = execFileSync(process.execPath, [program], {
+    const { stdout: output } = await run(process.execPath, [program], {
       encoding: 'utf8',
       env: { ...process.env, ALIBABA_CLOUD_ACCESS_KEY_ID: TEST_KEY.id, ALIBABA_CLOUD_ACCESS_KEY_SECRET: TEST_KEY.secret },
       timeout: 60_000,
@@ -208,7 +211,7 @@ describe('web console in Chromium', () => {
     expect(await page.getByTestId('notify-address-input').getAttribute('aria-invalid')).toBe('true');
     await page.getByTestId('notify-address-input').fill('');
     // Neither refused submit made a job: only the console's and the two snippets' jobs exist.
-    await expect.poll(() => page.getByTestId('job-row').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('job-row').count(), { timeout: 15_000 }).toBe(3);
   });
 
   it('filters jobs by state and pages through them, updating live', async () => {
@@ -238,5 +241,38 @@ describe('web console in Chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, '05-narrow');
+  });
+});
+
+describe('web console with --allow-anonymous', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`bash scripts/setup-test-system.sh\`.`);
+    server = await startTestServer({ allowAnonymous: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('goes straight in, unsigned, and can still sign in with a key', async () => {
+    const page = await browser.newPage({ locale: 'en-US' });
+    await page.goto(`${server.url}/console/`);
+    await page.getByTestId('text-input').waitFor();
+    expect(await page.getByTestId('access-key-id').count()).toBe(0);
+    expect(await page.getByTestId('who').textContent()).toBe('Anonymous access');
+    await page.getByTestId('text-input').fill('匿名提交。');
+    await page.getByTestId('submit').click();
+    await page.locator('[data-testid=job-row][data-state=Finished]').waitFor({ timeout: 60_000 });
+
+    await page.getByRole('button', { name: 'Sign in with a key' }).click();
+    await page.getByTestId('access-key-id').fill(TEST_KEY.id);
+    await page.getByTestId('access-key-secret').fill(TEST_KEY.secret);
+    await page.getByTestId('sign-in').click();
+    await expect.poll(() => page.getByTestId('who').textContent()).toContain(TEST_KEY.id);
   });
 });

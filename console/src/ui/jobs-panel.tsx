@@ -10,7 +10,7 @@ import { errorText } from './error-text.js';
 
 const PAGE_SIZE = 10;
 const FAST_MS = 1000;
-const SLOW_MS = 4000;
+const SLOW_MS = 3000;
 
 function voiceOf(editingConfig: string): string {
   try {

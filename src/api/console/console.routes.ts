@@ -13,7 +13,14 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.json': 'application/json',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
 };
+
+/** Vite names built assets by content hash, so they never change under a name; the page itself must be revalidated. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
 
 /** console/dist relative to this file, from both src/ (tsx) and dist/ (built). */
 export function consoleDistDir(): string {
@@ -34,8 +41,12 @@ export function registerConsoleRoutes(app: FastifyInstance, { distDir = consoleD
   app.get('/console', async (_request, reply) => reply.redirect('/console/'));
   app.get('/console/*', async (request, reply) => {
     const wanted = (request.params as { '*': string })['*'] || 'index.html';
-    const found = (await serve(wanted)) ?? (await serve('index.html'));
-    if (!found) return reply.code(404).type('text/plain').send('The console is not built: run `npm run build:console`.');
-    return reply.type(found.type).send(found.body);
+    const asset = await serve(wanted);
+    if (asset) return reply.type(asset.type).header('cache-control', wanted.startsWith('assets/') ? IMMUTABLE : REVALIDATE).header('x-content-type-options', 'nosniff').send(asset.body);
+    // A missing script or stylesheet is a 404, not the page (which the browser would refuse as a script anyway).
+    if (wanted.startsWith('assets/')) return reply.code(404).type('text/plain').send('Not found.');
+    const page = await serve('index.html');
+    if (!page) return reply.code(404).type('text/plain').send('The console is not built: run `npm run build:console`.');
+    return reply.type(page.type).header('cache-control', REVALIDATE).send(page.body);
   });
 }

@@ -6,6 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import type { JobState, JobStore, ListJobsQuery } from '../store.types.js';
 import { clampProgress, emptyStateCounts, rowToAccessKey, rowToDelivery, rowToJob, rowToQueueMessage } from '../store.rows.js';
 import { decodePageToken, encodePageToken } from '../store.paging.js';
+import { createGroupCommit } from './sqlite.group-commit.js';
 import { createWorkSignal } from '../store.work-signal.js';
 import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
 import { migrateSqlite } from './sqlite.migrate.js';
@@ -50,6 +51,8 @@ export function createSqliteStore({ path, busyTimeoutMs = 5000 }: SqliteStoreOpt
   migrateSqlite({ db, migrations: SQLITE_MIGRATIONS });
 
   const work = createWorkSignal();
+  // Submits (a nonce, then a job row) are the hot writes: batch their fsyncs.
+  const groupCommit = createGroupCommit(db);
   let lastNoncePurgeMs = 0;
 
   const st = {
@@ -225,7 +228,7 @@ export function createSqliteStore({ path, busyTimeoutMs = 5000 }: SqliteStoreOpt
 
   return {
     async createJob(job) {
-      const row = st.insertJob.get({
+      const row = await groupCommit(() => st.insertJob.get({
         id: job.id,
         mediaId: job.mediaId,
         ownerKeyId: job.ownerKeyId,
@@ -238,7 +241,7 @@ export function createSqliteStore({ path, busyTimeoutMs = 5000 }: SqliteStoreOpt
         outputObject: job.outputObject,
         overwrite: job.overwrite ? 1 : 0,
         createdAt: job.createdAt.getTime(),
-      }) as Row;
+      }) as Row);
       work.raise();
       return rowToJob(row);
     },
@@ -301,7 +304,8 @@ export function createSqliteStore({ path, busyTimeoutMs = 5000 }: SqliteStoreOpt
         st.purgeNonces.run(nowMs);
         lastNoncePurgeMs = nowMs;
       }
-      return st.useNonce.run({ keyId, nonce, now: nowMs, expires: nowMs + ttlMs }).changes === 1;
+      const inserted = await groupCommit(() => st.useNonce.run({ keyId, nonce, now: nowMs, expires: nowMs + ttlMs }));
+      return inserted.changes === 1;
     },
 
     async putAccessKey(key) {
