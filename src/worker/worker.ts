@@ -61,15 +61,44 @@ export function createWorker(deps: WorkerDeps) {
   const stopController = new AbortController();
   let loop: Promise<void> | null = null;
 
+  const progress = new Map<string, number>();
+
+  /**
+   * A job's percent done: kept in memory for this process (single-process progress is live) and
+   * persisted at most once a second, so api processes on other machines can report it too.
+   */
+  function progressReporter(job: JobRecord) {
+    let last = -1;
+    let lastPersisted = 0;
+    let persisting: Promise<unknown> | null = null;
+    progress.set(job.id, 0);
+    return {
+      report(fraction: number) {
+        const percent = Math.min(99, Math.floor(fraction * 100));
+        if (percent === last) return;
+        last = percent;
+        progress.set(job.id, percent);
+        const now = Date.now();
+        if (now - lastPersisted < 1000 || persisting) return;
+        lastPersisted = now;
+        persisting = deps.store
+          .renewLease({ jobId: job.id, workerId, leaseMs: deps.leaseMs, now: deps.clock(), progress: percent })
+          .catch(() => false)
+          .finally(() => {
+            persisting = null;
+          });
+      },
+      settled: () => persisting,
+    };
+  }
+
   async function renderToFile(job: JobRecord, plan: SpeechPlan, editing: EditingConfig, signal: AbortSignal) {
     await mkdir(tmpDir, { recursive: true });
     const file = path.join(tmpDir, `${job.id}-${deps.ids.hex32().slice(0, 8)}.part`);
     const handle = await open(file, 'w');
+    const reporter = progressReporter(job);
     try {
       let position = 0;
-      let lastProgress = -1;
-      let lastPersisted = 0;
-      let persisting: Promise<unknown> | null = null;
       const result = await deps.speech.render({
         plan,
         signal,
@@ -79,39 +108,19 @@ export function createWorker(deps: WorkerDeps) {
           await handle.write(chunk, 0, chunk.length, position);
           position += chunk.length;
         },
-        onProgress: (fraction) => {
-          const percent = Math.min(99, Math.floor(fraction * 100));
-          if (percent !== lastProgress) {
-            lastProgress = percent;
-            progress.set(job.id, percent);
-            // Persisted (at most once a second) so api processes on other machines can report it.
-            const now = Date.now();
-            if (now - lastPersisted >= 1000 && !persisting) {
-              lastPersisted = now;
-              persisting = deps.store
-                .renewLease({ jobId: job.id, workerId, leaseMs: deps.leaseMs, now: deps.clock(), progress: percent })
-                .catch(() => false)
-                .finally(() => {
-                  persisting = null;
-                });
-            }
-          }
-        },
+        onProgress: reporter.report,
       });
-      await persisting;
+      await reporter.settled();
       if (result.header) await handle.write(result.header, 0, result.header.length, 0);
       await handle.sync();
+      await handle.close();
       return { file, result };
     } catch (error) {
       await handle.close().catch(() => {});
       await rm(file, { force: true });
       throw error;
-    } finally {
-      await handle.close().catch(() => {});
     }
   }
-
-  const progress = new Map<string, number>();
 
   async function complete(job: JobRecord, outcome: { state: 'Finished'; result: JobResult } | { state: 'Failed'; errorCode: string; errorMessage: string }) {
     const delivery = await deps.deliveryFor({
@@ -130,7 +139,6 @@ export function createWorker(deps: WorkerDeps) {
     const started = Date.now();
     const queueWaitMs = Math.max(0, deps.clock().getTime() - job.createdAt.getTime());
     const jobLog = log.child({ jobId: job.id, attempt: job.attempts });
-    progress.set(job.id, 0);
     // Renew well before the lease runs out; losing it means another worker may take the job, so stop.
     const renewEvery = Math.max(1000, Math.floor(deps.leaseMs / 3));
     const renewTimer = setInterval(() => {

@@ -37,7 +37,7 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
   const [groups, setGroups] = useState<VoiceGroupOption[]>([]);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FormField, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [submittedId, setSubmittedId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -59,10 +59,10 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
     setBusy(true);
     setFieldErrors({});
     setFormError(null);
-    setNotice(null);
+    setSubmittedId(null);
     try {
       const response = await client.call<SubmitResponse>('SubmitAudioProduceJob', toSubmitParams(values), { method: 'POST' });
-      setNotice(t('submitted', { id: response.JobId }));
+      setSubmittedId(response.JobId);
       // A fresh object key, so the next submit does not overwrite this one's audio.
       setValues((current) => ({ ...current, object: defaultFormValues().object }));
       onSubmitted(response.JobId);
@@ -217,9 +217,9 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
             {formError}
           </p>
         )}
-        {notice && (
+        {submittedId && (
           <p class="notice" role="status">
-            {notice}
+            {t('submitted', { id: submittedId })}
           </p>
         )}
         <div class="actions">
