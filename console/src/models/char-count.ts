@@ -4,6 +4,8 @@
  * one space only between two other characters. Entities in SSML (`&amp;`) are one character.
  */
 
+import { countChars as countCodePoints } from '../../../src/text/char-count.js';
+
 /** The limit on InputConfig. */
 export const MAX_INPUT_CHARS = 10_000;
 
@@ -21,19 +23,7 @@ function spokenText(input: string): string {
     .replace(/&(?:#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos);/gi, 'x');
 }
 
+/** The server's own counter, applied to the text the server would count. */
 export function countChars(input: string): number {
-  let count = 0;
-  let pendingSpace = false;
-  let seenChar = false;
-  for (const char of spokenText(input)) {
-    if (/\s/u.test(char)) {
-      if (seenChar) pendingSpace = true;
-      continue;
-    }
-    if (pendingSpace) count++;
-    pendingSpace = false;
-    seenChar = true;
-    count++;
-  }
-  return count;
+  return countCodePoints(spokenText(input));
 }
