@@ -136,3 +136,57 @@ export function createOggStream({ serial }: { serial: number }) {
 }
 
 export type OggStream = ReturnType<typeof createOggStream>;
+
+/** One page as read back (for checking a stream; Narrate never reads Ogg in production). */
+export interface ReadOggPage {
+  flags: number;
+  granule: bigint;
+  serial: number;
+  sequence: number;
+  /** Whether the stored CRC matches the page. */
+  crcOk: boolean;
+  lacing: number[];
+  /** Packets that end on this page (a packet continued from the previous page is joined). */
+  packets: Uint8Array[];
+}
+
+/** Splits an Ogg byte stream into pages and packets; throws on a missing capture pattern or a cut page. */
+export function readOggPages(bytes: Uint8Array): ReadOggPage[] {
+  const pages: ReadOggPage[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  let partial: Uint8Array[] = [];
+  while (offset < bytes.length) {
+    if (bytes.length - offset < HEADER_BYTES || String.fromCharCode(...bytes.subarray(offset, offset + 4)) !== 'OggS') {
+      throw new Error(`no Ogg page at byte ${offset}`);
+    }
+    const count = bytes[offset + 26];
+    const lacing = Array.from(bytes.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + count));
+    const length = HEADER_BYTES + count + lacing.reduce((sum, value) => sum + value, 0);
+    if (offset + length > bytes.length) throw new Error(`Ogg page at byte ${offset} is cut short`);
+    const page = bytes.slice(offset, offset + length);
+    const stored = view.getUint32(offset + 22, true);
+    page.fill(0, 22, 26);
+    const packets: Uint8Array[] = [];
+    let body = offset + HEADER_BYTES + count;
+    for (const value of lacing) {
+      partial.push(bytes.subarray(body, body + value));
+      body += value;
+      if (value < 255) {
+        packets.push(concatBytes(partial).slice());
+        partial = [];
+      }
+    }
+    pages.push({
+      flags: bytes[offset + 5],
+      granule: view.getBigInt64(offset + 6, true),
+      serial: view.getUint32(offset + 14, true),
+      sequence: view.getUint32(offset + 18, true),
+      crcOk: oggCrc32(page) === stored,
+      lacing,
+      packets,
+    });
+    offset += length;
+  }
+  return pages;
+}

@@ -12,4 +12,9 @@ export type StreamFormat = AudioFormat | ExtraAudioFormat;
 /** The AudioEncoder contract (float samples in, bytes out), with the wider format set. */
 export interface StreamEncoder extends Omit<AudioEncoder, 'format'> {
   readonly format: StreamFormat;
+  /**
+   * Frees codec memory without finishing (a stream the client abandoned); idempotent, and implied
+   * by finish(). Absent where garbage collection is enough.
+   */
+  release?(): void;
 }

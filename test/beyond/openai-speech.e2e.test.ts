@@ -192,7 +192,7 @@ describe('authentication and errors in OpenAI’s shape', () => {
       [{ voice: 'nobody-at-all' }, 'voice'],
       [{ speed: 4.5 }, 'speed'],
       [{ speed: 0.2 }, 'speed'],
-      [{ response_format: 'opus' }, 'response_format'],
+      [{ response_format: 'aac' }, 'response_format'],
       [{ model: 'dall-e-3' }, 'model'],
     ];
     for (const [params, param] of cases) {

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessKeyRecord } from '../../store/store.types.js';
 import { constantTimeEqual } from '../ice/constant-time.js';
-import { CONTENT_TYPES } from '../../audio/content-types.js';
+import { createPcmTranscoder, isExtraFormat, STREAM_CONTENT_TYPES, type PcmTranscoder } from '../../audio/stream-encoder.js';
 import type { SpeechService } from '../../speech/speech.service.js';
 import type { SpeechPlan } from '../../speech/speech.types.js';
 import type { Metrics } from '../../metrics/metrics.js';
@@ -17,10 +17,11 @@ import { openAiErrorBody, openAiErrors } from './openai.errors.js';
 
 /** Models a client may name; all are served by the same pipeline (the voice decides the engine). */
 export const OPENAI_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts', 'narrate'] as const;
-export const OPENAI_FORMATS = ['mp3', 'wav', 'pcm'] as const;
+/** opus is Ogg Opus (RFC 7845) and flac native FLAC, both re-encoded from the pipeline's PCM. */
+export const OPENAI_FORMATS = ['mp3', 'wav', 'pcm', 'opus', 'flac'] as const;
 export type OpenAiFormat = (typeof OPENAI_FORMATS)[number];
 /** Formats OpenAI has that Narrate has no proven encoder for: a clear 400, not a surprise. */
-const UNSUPPORTED_FORMATS = ['opus', 'aac', 'flac'];
+const UNSUPPORTED_FORMATS = ['aac'];
 /** OpenAI's audio is 24 kHz mono 16-bit; clients that play raw pcm assume it. */
 export const OPENAI_SAMPLE_RATE = 24000;
 /** The access-key permission that allows this endpoint (besides `*`). */
@@ -108,12 +109,16 @@ export function registerOpenAiRoutes(
   app.post('/v1/audio/speech', async (request: FastifyRequest, reply: FastifyReply) => {
     let plan: SpeechPlan;
     let parsed: SpeechRequest;
+    let transcoder: PcmTranscoder | undefined;
     try {
       await authenticate(request);
       parsed = parseSpeechBody(request.body);
-      const editing: EditingConfig = { ...EDITING_DEFAULTS, voice: parsed.voice, format: parsed.format.toUpperCase() as EditingConfig['format'], sample_rate: OPENAI_SAMPLE_RATE };
+      // Opus and FLAC are not pipeline formats: the pipeline renders PCM and the route re-encodes it.
+      const renderFormat = isExtraFormat(parsed.format) ? 'pcm' : parsed.format;
+      const editing: EditingConfig = { ...EDITING_DEFAULTS, voice: parsed.voice, format: renderFormat.toUpperCase() as EditingConfig['format'], sample_rate: OPENAI_SAMPLE_RATE };
       // Format and rate are fixed after prepare(): SSML in `input` must not change what the client asked for.
-      plan = { ...speech.prepare({ inputText: parsed.input, editing }), speedMultiplier: parsed.speed, sampleRate: OPENAI_SAMPLE_RATE, format: parsed.format };
+      plan = { ...speech.prepare({ inputText: parsed.input, editing }), speedMultiplier: parsed.speed, sampleRate: OPENAI_SAMPLE_RATE, format: renderFormat };
+      if (isExtraFormat(parsed.format)) transcoder = await createPcmTranscoder({ format: parsed.format, sampleRate: OPENAI_SAMPLE_RATE });
     } catch (error) {
       const { status, body } = openAiErrorBody(error);
       if (status >= 500) request.log.error({ err: error }, 'speech request failed');
@@ -129,13 +134,14 @@ export function registerOpenAiRoutes(
     const sse = parsed.streamFormat === 'sse';
     reply.hijack();
     out.writeHead(200, {
-      'content-type': sse ? 'text/event-stream' : CONTENT_TYPES[parsed.format],
+      'content-type': sse ? 'text/event-stream' : STREAM_CONTENT_TYPES[parsed.format],
       'cache-control': 'no-store',
       'x-request-id': request.id,
     });
     const stream = metrics?.speechStream({ format: parsed.format });
     const send = async (chunk: Uint8Array) => {
       if (abort.signal.aborted) throw abort.signal.reason;
+      if (chunk.length === 0) return;
       const data = sse ? `data: ${JSON.stringify({ type: 'speech.audio.delta', audio: Buffer.from(chunk).toString('base64') })}\n\n` : chunk;
       stream?.firstByte();
       // Backpressure: a slow client slows synthesis instead of filling memory.
@@ -143,7 +149,14 @@ export function registerOpenAiRoutes(
     };
     try {
       // A streamed WAV keeps its "unknown length" header (0xFFFFFFFF sizes, as OpenAI's): the real one would come too late.
-      await speech.render({ plan, write: send, signal: abort.signal });
+      if (transcoder) {
+        const codec = transcoder;
+        await send(codec.start());
+        await speech.render({ plan, write: (pcm) => send(codec.push(pcm)), signal: abort.signal });
+        await send(codec.finish());
+      } else {
+        await speech.render({ plan, write: send, signal: abort.signal });
+      }
       if (sse) out.write(`data: ${JSON.stringify({ type: 'speech.audio.done', usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 } })}\n\n`);
       out.end();
       stream?.end('completed');
@@ -157,6 +170,8 @@ export function registerOpenAiRoutes(
       }
       // Headers are gone already: breaking the connection is the only way to tell the client it is incomplete.
       out.destroy();
+    } finally {
+      transcoder?.release();
     }
   });
 
