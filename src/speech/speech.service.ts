@@ -118,23 +118,31 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     const totalChars = Math.max(1, plan.parsed.segments.reduce((sum, segment) => sum + segment.charCount, 0));
     let doneChars = 0;
     let position = 0;
-    for (const [index, segment] of plan.parsed.segments.entries()) {
+    // Every piece in order; the next one is synthesised (off the main thread) while this one is encoded.
+    const pieces = plan.parsed.segments.flatMap((segment, index) => segment.pieces.map((piece) => ({ piece, index })));
+    const produce = (at: number) => {
+      const { piece, index } = pieces[at]!;
+      if (piece.kind === 'silence') return Promise.resolve({ samples: new Float32Array(Math.round((piece.ms * rate) / 1000)), words: [] as Array<{ text: string; sample: number }> });
+      return renderPiece({ piece, voice: plan.segmentVoices[index] ?? plan.voice, plan, signal });
+    };
+    let ahead: ReturnType<typeof produce> | null = pieces.length > 0 ? produce(0) : null;
+    // Awaited later; until then a failure must not count as unhandled.
+    ahead?.catch(() => {});
+    let pieceAt = 0;
+    for (const segment of plan.parsed.segments) {
       abortIfNeeded(signal);
-      const voice = plan.segmentVoices[index] ?? plan.voice;
       const begin = position;
       const words: NonNullable<SentenceTiming['words']> = [];
-      for (const piece of segment.pieces) {
+      for (let k = 0; k < segment.pieces.length; k++) {
         abortIfNeeded(signal);
-        let samples: Float32Array;
-        if (piece.kind === 'silence') {
-          samples = new Float32Array(Math.round((piece.ms * rate) / 1000));
-        } else {
-          const rendered = await renderPiece({ piece, voice, plan, signal });
-          samples = rendered.samples;
-          for (const [i, word] of rendered.words.entries()) {
-            const next = rendered.words[i + 1]?.sample ?? samples.length;
-            words.push({ text: word.text, begin_time: toMs(position + word.sample), end_time: toMs(position + Math.min(next, samples.length)) });
-          }
+        const rendered = await ahead!;
+        pieceAt += 1;
+        ahead = pieceAt < pieces.length ? produce(pieceAt) : null;
+        ahead?.catch(() => {});
+        const samples = rendered.samples;
+        for (const [i, word] of rendered.words.entries()) {
+          const next = rendered.words[i + 1]?.sample ?? samples.length;
+          words.push({ text: word.text, begin_time: toMs(position + word.sample), end_time: toMs(position + Math.min(next, samples.length)) });
         }
         await emit(encoder.encode(samples));
         position += samples.length;

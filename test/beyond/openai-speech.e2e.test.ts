@@ -60,17 +60,18 @@ describe('POST /v1/audio/speech through the openai SDK', () => {
     // OpenAI's pcm: raw 24 kHz signed 16-bit little-endian mono, no header.
     const pcm = await speak({ input: SHORT, response_format: 'pcm' });
     expect(pcm.length % 2).toBe(0);
-    // eSpeak's noise sources are random, so the same text gives the same length, not the same bytes.
-    expect(pcm.length).toBe(wav.length - 44);
+    // eSpeak is not deterministic (its noise and some pauses are random, ~100 ms either way), so two
+    // renders of one text agree in length only roughly.
+    expect(Math.abs(pcm.length - (wav.length - 44))).toBeLessThan(0.05 * pcm.length);
     const audio = await decodeAudio(new Uint8Array(pcm), 'pcm', 24000);
-    expect(audio.durationMs).toBeCloseTo(decoded.durationMs, 0);
+    expect(Math.abs(audio.durationMs - decoded.durationMs)).toBeLessThan(0.05 * decoded.durationMs);
     expect(rms(audio.samples)).toBeGreaterThan(0.01);
   });
 
   it('accepts instructions and ignores them', async () => {
     const plain = await speak({ input: SHORT, response_format: 'pcm', model: 'gpt-4o-mini-tts' });
     const directed = await speak({ input: SHORT, response_format: 'pcm', model: 'gpt-4o-mini-tts', instructions: 'Speak like a pirate, slowly.' });
-    expect(directed.length).toBe(plain.length);
+    expect(Math.abs(directed.length - plain.length)).toBeLessThan(0.05 * plain.length);
   });
 
   it('speaks every OpenAI voice name and catalog names', async () => {
@@ -149,7 +150,7 @@ describe('POST /v1/audio/speech through the openai SDK', () => {
     const deltas = events.filter((e) => e.type === 'speech.audio.delta');
     expect(deltas.length).toBeGreaterThan(0);
     const audio = Buffer.concat(deltas.map((e) => Buffer.from(e.audio!, 'base64')));
-    expect(audio.length).toBe(direct.length);
+    expect(Math.abs(audio.length - direct.length)).toBeLessThan(0.05 * direct.length);
     expect(rms((await decodeAudio(new Uint8Array(audio), 'pcm', 24000)).samples)).toBeGreaterThan(0.01);
   });
 

@@ -1,0 +1,107 @@
+/**
+ * eSpeak NG's WebAssembly module in a worker thread. The module is synchronous (50–100 ms per
+ * sentence); on the main thread that would stall HTTP requests, lease renewals and the encoder.
+ * In its own thread it runs beside them, so a job's encoding overlaps the next sentence's synthesis.
+ *
+ * The thread's code is plain JavaScript in a string (an eval worker): it runs the same way from
+ * the TypeScript sources (tests, tsx) and from the compiled package, with no loader to configure.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+export interface ThreadSynthesis {
+  samples: Int16Array;
+  /** Word events: 1-based code-point position and length in the text, milliseconds from the start. */
+  words: Array<{ position: number; length: number; ms: number }>;
+}
+
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+let worker = null;
+let variants = [];
+const ready = import(workerData.moduleUrl).then(async (m) => {
+  const module = await m.default();
+  worker = new module.eSpeakNGWorker();
+  variants = module.FS.readdir('/usr/share/espeak-ng-data/voices/!v');
+});
+parentPort.on('message', async (message) => {
+  try {
+    await ready;
+    if (message.type === 'variants') {
+      parentPort.postMessage({ id: message.id, variants });
+      return;
+    }
+    if (worker.set_voice(message.voice) !== 0) {
+      parentPort.postMessage({ id: message.id, error: 'voice', voice: message.voice });
+      return;
+    }
+    // set_voice resets the rate, so the rate comes after it.
+    worker.set_rate(message.rate);
+    const chunks = [];
+    const words = [];
+    let total = 0;
+    worker.synthesize(message.text, (audio, events) => {
+      chunks.push(audio);
+      total += audio.length;
+      for (const e of events) if (e.type === 'word') words.push({ position: e.text_position, length: e.word_length, ms: e.audio_position });
+      return false;
+    });
+    const samples = new Int16Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      samples.set(chunk, offset);
+      offset += chunk.length;
+    }
+    parentPort.postMessage({ id: message.id, samples, words }, [samples.buffer]);
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, error: 'crash', message: String(error && error.stack || error) });
+  }
+});
+`;
+
+/** One eSpeak instance in one thread; requests are answered in order. */
+export function startEspeakThread() {
+  const moduleUrl = pathToFileURL(createRequire(import.meta.url).resolve('@echogarden/espeak-ng-emscripten')).href;
+  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { moduleUrl } });
+  // An idle engine must not keep the process alive.
+  thread.unref();
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
+  let failure: Error | null = null;
+
+  thread.on('message', (message: { id: number; error?: string; voice?: string; message?: string }) => {
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.error === 'voice') waiter.reject(Object.assign(new Error(`eSpeak NG could not select voice "${message.voice}".`), { code: 'voice' }));
+    else if (message.error) waiter.reject(new Error(`eSpeak NG failed: ${message.message}`));
+    else waiter.resolve(message);
+  });
+  thread.on('error', (error) => {
+    failure = error;
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  });
+
+  function call<T>(message: Record<string, unknown>): Promise<T> {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      // Keep the process alive only while a request is outstanding.
+      thread.ref();
+      thread.postMessage({ ...message, id });
+    }).finally(() => {
+      if (pending.size === 0) thread.unref();
+    });
+  }
+
+  return {
+    variants: () => call<{ variants: string[] }>({ type: 'variants' }).then((reply) => reply.variants),
+    synthesize: (args: { voice: string; rate: number; text: string }) => call<ThreadSynthesis>({ type: 'synthesize', ...args }),
+    close: () => thread.terminate().then(() => undefined),
+  };
+}
+
+export type EspeakThread = ReturnType<typeof startEspeakThread>;
