@@ -19,6 +19,8 @@ import type { RenderResult, ResolvedVoice, SentenceTiming, SpeechPlan, VoiceReso
 
 export const MAX_INPUT_CHARS = 10_000;
 const NATIVE_SPEED = { min: 0.5, max: 2 } as const;
+/** Pieces synthesised ahead of the encoder: enough to keep the engine busy, few enough to bound memory. */
+const LOOKAHEAD_PIECES = 3;
 
 function abortIfNeeded(signal: AbortSignal | undefined) {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
@@ -125,20 +127,26 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
       if (piece.kind === 'silence') return Promise.resolve({ samples: new Float32Array(Math.round((piece.ms * rate) / 1000)), words: [] as Array<{ text: string; sample: number }> });
       return renderPiece({ piece, voice: plan.segmentVoices[index] ?? plan.voice, plan, signal });
     };
-    let ahead: ReturnType<typeof produce> | null = pieces.length > 0 ? produce(0) : null;
-    // Awaited later; until then a failure must not count as unhandled.
-    ahead?.catch(() => {});
-    let pieceAt = 0;
+    // A few pieces are kept in flight so the engine thread never waits for the encoder.
+    const inFlight: Array<ReturnType<typeof produce>> = [];
+    let requested = 0;
+    const topUp = () => {
+      while (requested < pieces.length && inFlight.length < LOOKAHEAD_PIECES) {
+        const next = produce(requested++);
+        // Awaited later; until then a failure must not count as unhandled.
+        next.catch(() => {});
+        inFlight.push(next);
+      }
+    };
+    topUp();
     for (const segment of plan.parsed.segments) {
       abortIfNeeded(signal);
       const begin = position;
       const words: NonNullable<SentenceTiming['words']> = [];
       for (let k = 0; k < segment.pieces.length; k++) {
         abortIfNeeded(signal);
-        const rendered = await ahead!;
-        pieceAt += 1;
-        ahead = pieceAt < pieces.length ? produce(pieceAt) : null;
-        ahead?.catch(() => {});
+        const rendered = await inFlight.shift()!;
+        topUp();
         const samples = rendered.samples;
         for (const [i, word] of rendered.words.entries()) {
           const next = rendered.words[i + 1]?.sample ?? samples.length;
