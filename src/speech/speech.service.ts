@@ -76,7 +76,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     });
     const ratio = pitchRateToRatio(plan.pitchRate) * piece.prosody.pitch * 2 ** (voice.pitchShiftSemitones / 12);
     const unchanged = Math.abs(ratio - 1) < 1e-6 && Math.abs(tempo - 1) < 1e-6;
-    let samples = unchanged ? audio.samples : await stretchAndShift({ samples: audio.samples, sampleRate: audio.sampleRate, tempo, pitchRatio: ratio });
+    let samples = unchanged ? audio.samples : await stretchAndShift({ samples: audio.samples, sampleRate: audio.sampleRate, tempo, pitchRatio: ratio, signal });
     const gain = volumeToGain(plan.volume) * piece.prosody.volume;
     if (gain !== 1) samples = applyGain(samples, gain);
     let out = samples;
