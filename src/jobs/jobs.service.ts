@@ -13,7 +13,7 @@ import { normalisedEditingConfig, parseEditingConfig, parseJsonObject, type Edit
 import { LIMITS, utf8Bytes } from './submit-limits.models.js';
 
 export interface SpeechPlanner {
-  prepare(args: { inputText: string; editing: EditingConfig }): SpeechPlan;
+  prepare(args: { inputText: string; editing: EditingConfig; validateOnly?: boolean }): SpeechPlan;
 }
 
 export interface SubmitParams {
@@ -87,7 +87,7 @@ export function createJobService({
     const overwrite = parseOverwrite(params.Overwrite);
 
     // The plan checks voice, SSML and length; <speak> attributes may change voice and format.
-    const plan = speech.prepare({ inputText, editing });
+    const plan = speech.prepare({ inputText, editing, validateOnly: true });
     const format = plan.format;
     outputKey({ object: output.object, format });
     const normalised: EditingConfig = {

@@ -34,13 +34,18 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     return voice;
   }
 
-  function prepare({ inputText, editing }: { inputText: string; editing: EditingConfig }): SpeechPlan {
+  /**
+   * Checks and plans a render. `validateOnly` (submit time) skips reading numbers as words, which
+   * cannot fail; the worker plans again, in full, when it renders.
+   */
+  function prepare({ inputText, editing, validateOnly = false }: { inputText: string; editing: EditingConfig; validateOnly?: boolean }): SpeechPlan {
+    const normalize = !validateOnly;
     let voice = resolveVoice(editing.customizedVoice ?? editing.voice);
-    let parsed = parseInput(inputText, { language: voice.language, maxChars: MAX_INPUT_CHARS });
+    let parsed = parseInput(inputText, { language: voice.language, maxChars: MAX_INPUT_CHARS, normalize });
     if (parsed.overrides.voice) {
       const override = resolveVoice(parsed.overrides.voice);
       // Numbers and dates are read in the voice's language, so a different voice may mean a different reading.
-      if (override.language !== voice.language) parsed = parseInput(inputText, { language: override.language, maxChars: MAX_INPUT_CHARS });
+      if (override.language !== voice.language && normalize) parsed = parseInput(inputText, { language: override.language, maxChars: MAX_INPUT_CHARS, normalize });
       voice = override;
     }
     const segmentVoices = parsed.segments.map((segment) => (segment.voice ? resolveVoice(segment.voice) : voice));

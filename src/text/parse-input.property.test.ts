@@ -49,3 +49,22 @@ describe('parseInput on any plain text', () => {
     );
   });
 });
+
+describe('validation without normalising (submit time)', () => {
+  it('accepts and refuses exactly what the full parse accepts and refuses, with the same segments and count', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('<speak>2024年1月5日，<say-as interpret-as="telephone">13800138000</say-as>。</speak>', '$3.99 at 14:30.', '<speak><sub alias="世界贸易组织">WTO</sub></speak>', '<speak><break time="x"/></speak>')), (input) => {
+        const outcome = (normalize: boolean) => {
+          try {
+            const parsed = parseInput(input, { language: 'zh', maxChars: 10_000, normalize });
+            return { ok: true, texts: parsed.segments.map((s) => s.text), count: parsed.charCount };
+          } catch (error) {
+            return { ok: false, code: (error as { code?: string }).code };
+          }
+        };
+        expect(outcome(false)).toEqual(outcome(true));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

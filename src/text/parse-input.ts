@@ -40,7 +40,7 @@ export function parseInput(input: string, options: ParseOptions): ParsedInput {
 
   const raw = segmentItems(items);
   if (raw.length === 0) throw errors.invalidParameter('InputConfig', 'the SSML contains no text to speak.');
-  const segments = raw.map((segment) => finishSegment(segment, options.language));
+  const segments = raw.map((segment) => finishSegment(segment, options.language, options.normalize ?? true));
   return { isSsml, segments, charCount, overrides };
 }
 
@@ -54,11 +54,11 @@ function spokenText(items: readonly InlineItem[]): string {
   return text;
 }
 
-function finishSegment(segment: RawSegment, fallback: ReadingLanguage): SpeechSegment {
-  const language = segmentLanguage({ text: segment.text, fallback });
+function finishSegment(segment: RawSegment, fallback: ReadingLanguage, normalize: boolean): SpeechSegment {
+  const language = normalize ? segmentLanguage({ text: segment.text, fallback }) : fallback;
   const pieces: SpeechPiece[] = [];
   segment.pieces.forEach((piece, index) => {
-    const spoken = speakPiece(piece, language);
+    const spoken = normalize ? speakPiece(piece, language) : rawPiece(piece);
     if (spoken.kind === 'text') {
       let text = spoken.text.replace(/\s+/g, ' ');
       if (index === 0) text = text.trimStart();
@@ -91,6 +91,13 @@ function speakPiece(piece: RawPiece, language: ReadingLanguage): SpeechPiece {
       return { kind: 'text', text, prosody: piece.prosody };
     }
   }
+}
+
+/** The piece as written (alias for <sub>), without reading numbers as words. */
+function rawPiece(piece: RawPiece): SpeechPiece {
+  if (piece.kind === 'silence') return { kind: 'silence', ms: piece.ms };
+  if (piece.kind === 'phoneme') return { kind: 'phoneme', alphabet: piece.alphabet, phonemes: piece.phonemes, text: piece.text.trim(), prosody: piece.prosody };
+  return { kind: 'text', text: piece.alias ?? piece.text, prosody: piece.prosody };
 }
 
 /** Keeps the spaces around a rewritten atomic piece so it does not glue onto its neighbours. */

@@ -60,4 +60,9 @@ export interface ParseOptions {
   language: 'zh' | 'en';
   /** Limit on charCount (10,000); over it parseInput throws errors.textTooLong. */
   maxChars: number;
+  /**
+   * Read numbers, dates and the like as words (default true). Submit-time validation turns it off:
+   * normalising never fails, so skipping it changes no answer and saves work on the hot path.
+   */
+  normalize?: boolean;
 }
