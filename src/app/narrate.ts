@@ -121,6 +121,7 @@ export async function createNarrate({
 
   let worker: Worker | null = null;
   let dispatcher: CallbackDispatcher | null = null;
+  let callbackHttp: ReturnType<typeof createCallbackHttpClient> | null = null;
   if (roles.worker) {
     const tmpDir = path.join(config.dataDir, 'tmp');
     worker = createWorker({
@@ -165,7 +166,7 @@ export async function createNarrate({
       store: countingStore,
       workerId,
       now: clock,
-      httpClient: createCallbackHttpClient({ allowPrivate: config.callbackAllowPrivate, allowlist: config.callbackAllowlist, timeoutMs: config.callbackTimeoutMs }),
+      httpClient: (callbackHttp = createCallbackHttpClient({ allowPrivate: config.callbackAllowPrivate, allowlist: config.callbackAllowlist, timeoutMs: config.callbackTimeoutMs })),
       policy: retryPolicyFrom({ mode: config.callbackMode, maxAgeMs: config.callbackMaxAgeHours * 3600 * 1000 }),
       logger: logger.child({ part: 'callbacks' }),
     });
@@ -248,6 +249,7 @@ export async function createNarrate({
       await worker?.stop();
       dispatcherStop.abort();
       await dispatcherLoop?.catch(() => {});
+      await callbackHttp?.close();
       await voices.close();
       await store.close();
     },
