@@ -2,8 +2,9 @@
  * Speech pipeline vs bare engine, per default voice. Not a test: prints tables and exits.
  *   node --import tsx bench/synth.ts [--reps N]
  *
- * Pipeline = createSpeechService(...).prepare + render (text front end, engine per piece in its own
- * thread, pitch and volume, resample to 16 kHz, MP3 encode on the main thread), written to memory. Bare engine = the same engine's
+ * Pipeline = createSpeechService(...).prepare + render (text front end, engine per piece in worker
+ * threads with three pieces in flight, pitch and volume, resample to 16 kHz, MP3 encode on the main
+ * thread), written to memory. Bare engine = the same engine's
  * synthesize() on the same pieces of text the front end produced, one call per piece, at the same
  * speed: exactly the engine work the pipeline does, so the ratio isolates the pipeline's own cost.
  * (One call for the whole raw text would be a different workload: eSpeak would read the digits
@@ -13,6 +14,7 @@
 import { createEncoder } from '../src/audio/audio.encoder.js';
 import { createResampler } from '../src/audio/speex.resampler.js';
 import { createEspeakEngine } from '../src/engine/espeak.engine.js';
+import { parseConfig } from '../src/config/config.js';
 import type { TtsEngine } from '../src/engine/engine.types.js';
 import { EDITING_DEFAULTS, type EditingConfig } from '../src/jobs/editing-config.models.js';
 import { createSpeechService } from '../src/speech/speech.service.js';
@@ -34,7 +36,9 @@ const CASES = [
   { voice: 'Abby', text: ENGLISH_TEXT },
 ];
 
-const espeak = await createEspeakEngine();
+// The service's default thread count (--espeak-threads: one per core beyond the first). The bare-engine
+// baseline calls the same engine one piece at a time, as a caller of the engine would.
+const espeak = await createEspeakEngine({ threads: parseConfig({ env: {} }).espeakThreads });
 const engines: Record<'espeak', TtsEngine> = { espeak };
 const resolver = createVoiceResolver({ installed: await espeak.listVoices(), packs: loadPackCatalog().packs });
 const speech = createSpeechService({ engines, resolver: () => resolver });

@@ -66,8 +66,8 @@ export interface Narrate {
 }
 
 /** Builds the engines and the resolver over what they can speak now. */
-export async function createVoices({ voicesDir, engineThreads }: { voicesDir: string; engineThreads: number }) {
-  const espeak = await createEspeakEngine();
+export async function createVoices({ voicesDir, engineThreads, espeakThreads = 1 }: { voicesDir: string; engineThreads: number; espeakThreads?: number }) {
+  const espeak = await createEspeakEngine({ threads: espeakThreads });
   const sherpa = createSherpaEngine({ voicesDir, numThreads: engineThreads });
   const engines: Record<'espeak' | 'sherpa', TtsEngine> = { espeak, sherpa };
   const packs = loadPackCatalog().packs;
@@ -112,7 +112,7 @@ export async function createNarrate({
   }) as ObjectStorage;
   const urlSecret = rawStorage.kind === 'local' ? await loadOrCreateUrlSecret(config.dataDir) : null;
   const storage = urlSecret ? withSignedUrls(rawStorage, { secret: urlSecret, ttlSeconds: config.presignSeconds, nowSeconds }) : rawStorage;
-  const voices = await createVoices({ voicesDir: config.voicesDir, engineThreads: config.engineThreads });
+  const voices = await createVoices({ voicesDir: config.voicesDir, engineThreads: config.engineThreads, espeakThreads: config.espeakThreads });
   const speech = createSpeechService({ engines: voices.engines, resolver: voices.resolver });
   const metrics = createMetrics({ store });
   // Known for sure only once listening (port 0 picks a free port); start() updates it.

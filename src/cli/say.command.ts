@@ -34,7 +34,7 @@ export function registerSayCommand(program: Command, env: Record<string, string 
     if (options.input) input = await readFile(options.input, 'utf8');
     else if (text === '-' || text === undefined) input = await readStdin();
     else input = text;
-    const voices = await createVoices({ voicesDir: config.voicesDir, engineThreads: config.engineThreads });
+    const voices = await createVoices({ voicesDir: config.voicesDir, engineThreads: config.engineThreads, espeakThreads: config.espeakThreads });
     try {
       const speech = createSpeechService({ engines: voices.engines, resolver: voices.resolver });
       const editing = parseEditingConfig(

@@ -53,6 +53,7 @@ export interface Config {
   callbackTimeoutMs: number;
   callbackMaxAgeHours: number;
   engineThreads: number;
+  espeakThreads: number;
   logLevel: string;
 }
 
@@ -89,6 +90,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 'callbackTimeoutMs', flag: '--callback-timeout-ms', env: 'NARRATE_CALLBACK_TIMEOUT_MS', kind: 'int', min: 100, max: 60000, scope: [...WORK], doc: 'A callback succeeds on a 2xx within this time.', default: () => 3000 },
   { key: 'callbackMaxAgeHours', flag: '--callback-max-age-hours', env: 'NARRATE_CALLBACK_MAX_AGE_HOURS', kind: 'number', min: 0, scope: [...WORK], doc: 'Backoff mode gives up (delivery dead) after this long.', default: () => 24 },
   { key: 'engineThreads', flag: '--engine-threads', env: 'NARRATE_ENGINE_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'Threads per neural model (sherpa-onnx numThreads).', default: () => 1 },
+  { key: 'espeakThreads', flag: '--espeak-threads', env: 'NARRATE_ESPEAK_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'eSpeak NG instances, each in its own thread, so sentences of one job or several are synthesised in parallel (default: one per core beyond the first, at most 4; the main thread encodes).', default: () => Math.min(4, Math.max(1, os.availableParallelism() - 1)) },
   { key: 'logLevel', flag: '--log-level', env: 'NARRATE_LOG_LEVEL', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], scope: [...ALL], doc: 'Log level.', default: () => 'info' },
 ];
 

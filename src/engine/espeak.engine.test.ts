@@ -135,3 +135,29 @@ describe('eSpeak NG engine', () => {
     expect(b.samples.length).toBeGreaterThan(a.samples.length * 1.6);
   });
 });
+
+describe('several eSpeak threads', () => {
+  it('serve concurrent requests from any thread, each with its own voice and rate', async () => {
+    const pool = await createEspeakEngine({ threads: 2 });
+    try {
+      const requests = [
+        { text: '你好，世界。', voice: 'cmn', speaker: 'f1', speed: 1 },
+        { text: 'Hello there, world.', voice: 'en-us', speaker: 'm1', speed: 1 },
+        { text: '你好，世界。', voice: 'cmn', speaker: 'f1', speed: 2 },
+        { text: 'Hello there, world.', voice: 'en-us', speaker: 'm1', speed: 2 },
+      ];
+      const results = await Promise.all(
+        requests.map((r) =>
+          pool.synthesize({ text: r.text, speed: r.speed, voice: { engine: 'espeak', model: r.voice, speaker: r.speaker, languages: [], gender: 'female', sampleRate: 22050 } }),
+        ),
+      );
+      for (const result of results) expect(Math.max(...result.samples.map(Math.abs))).toBeGreaterThan(0.05);
+      // Each request kept its own rate, whichever thread ran it: double speed is about half as long.
+      expect(results[2]!.samples.length / results[0]!.samples.length).toBeLessThan(0.7);
+      expect(results[3]!.samples.length / results[1]!.samples.length).toBeLessThan(0.7);
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.synthesize({ text: 'x', speed: 1, voice: { engine: 'espeak', model: 'en-us', speaker: '', languages: [], gender: 'male', sampleRate: 22050 } })).rejects.toMatchObject({ code: 'SynthesisFailed' });
+  });
+});

@@ -2,16 +2,18 @@ import { errors } from '../shared/errors.js';
 import type { EngineAudio, EngineRequest, EngineVoice, EngineWord, TtsEngine } from './engine.types.js';
 import { mapWordPosition, prepareEspeakText, toEspeakPinyin } from './espeak-text.models.js';
 import { ESPEAK_MODELS, ESPEAK_PINYIN_MODEL, ESPEAK_SAMPLE_RATE, ESPEAK_VARIANTS, espeakRate } from './espeak-voices.models.js';
-import { startEspeakThread } from './espeak.thread.js';
+import { startEspeakThread, type EspeakThread } from './espeak.thread.js';
 
 /**
  * eSpeak NG 1.52 compiled to WebAssembly (bundled with the npm package, no download), running in
- * its own worker thread (espeak.thread.ts) so synthesis never blocks the event loop. Requests are
- * answered in order; callers may queue the next sentence while they encode the previous one.
+ * worker threads (espeak.thread.ts) so synthesis never blocks the event loop. Each request goes to
+ * the least busy thread; every request sets its own voice and rate, so any thread can serve it.
+ * Callers may queue the next sentences while they encode the previous one.
  */
-export async function createEspeakEngine(): Promise<TtsEngine> {
-  let thread: ReturnType<typeof startEspeakThread> | undefined = startEspeakThread();
-  const installedVariants = new Set(await thread.variants());
+export async function createEspeakEngine({ threads: threadCount = 1 }: { threads?: number } = {}): Promise<TtsEngine> {
+  let threads: EspeakThread[] | undefined = Array.from({ length: Math.max(1, Math.floor(threadCount)) }, () => startEspeakThread());
+  const installedVariants = new Set(await threads[0]!.variants());
+  const leastBusy = (pool: EspeakThread[]): EspeakThread => pool.reduce((best, thread) => (thread.pending() < best.pending() ? thread : best));
 
   const voices: EngineVoice[] = ESPEAK_MODELS.flatMap(({ model, languages }) =>
     ESPEAK_VARIANTS.map(({ variant, gender }) => ({ engine: 'espeak' as const, model, speaker: variant, languages: [...languages], gender, sampleRate: ESPEAK_SAMPLE_RATE })),
@@ -33,14 +35,14 @@ export async function createEspeakEngine(): Promise<TtsEngine> {
       throw errors.synthesisFailed(`eSpeak NG does not read ${phonemes} phonemes.`);
     }
     if (!model) throw errors.synthesisFailed(`eSpeak NG voice "${voice.model}" is not offered.`);
-    if (!thread) throw errors.synthesisFailed('the eSpeak engine is closed.');
+    if (!threads) throw errors.synthesisFailed('the eSpeak engine is closed.');
     request.signal?.throwIfAborted();
 
     const prepared = prepareEspeakText(input);
     let result;
     try {
       // set_voice accepts an unknown variant silently (hence the check above); it fails only on the voice.
-      result = await thread.synthesize({ voice: variant ? `${model}+${variant}` : model, rate: espeakRate(request.speed), text: prepared.text });
+      result = await leastBusy(threads).synthesize({ voice: variant ? `${model}+${variant}` : model, rate: espeakRate(request.speed), text: prepared.text });
     } catch (error) {
       throw errors.synthesisFailed(error instanceof Error ? error.message : String(error), error);
     }
@@ -84,9 +86,9 @@ export async function createEspeakEngine(): Promise<TtsEngine> {
     },
 
     async close(): Promise<void> {
-      const closing = thread;
-      thread = undefined;
-      await closing?.close();
+      const closing = threads ?? [];
+      threads = undefined;
+      await Promise.all(closing.map((thread) => thread.close()));
     },
   };
 }

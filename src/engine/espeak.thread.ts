@@ -98,6 +98,8 @@ export function startEspeakThread() {
   }
 
   return {
+    /** Requests sent and not yet answered (for picking the least busy thread). */
+    pending: () => pending.size,
     variants: () => call<{ variants: string[] }>({ type: 'variants' }).then((reply) => reply.variants),
     synthesize: (args: { voice: string; rate: number; text: string }) => call<ThreadSynthesis>({ type: 'synthesize', ...args }),
     close: () => thread.terminate().then(() => undefined),
