@@ -1,10 +1,12 @@
-/** The README stays true: its option table is the one the code has. */
+/** The docs stay true: their option tables are the one the code has. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { optionsMarkdown } from '../../src/config/config.js';
 
-it('README lists every option exactly as src/config/config.ts defines it (npm run docs:options)', async () => {
-  const readme = await readFile(path.resolve(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-  expect(readme).toContain(optionsMarkdown());
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+it.each(['README.md', 'docs/deployment.md'])('%s lists every option exactly as src/config/config.ts defines it (npm run docs:options)', async (file) => {
+  const text = await readFile(path.join(root, file), 'utf8');
+  expect(text).toContain(optionsMarkdown());
 });
