@@ -23,6 +23,8 @@ interface OptionDef {
   choices?: readonly string[];
   /** Never printed (logs, --help defaults). */
   secret?: boolean;
+  /** How the docs show a default that depends on the machine. */
+  docDefault?: string;
 }
 
 export interface Config {
@@ -67,7 +69,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 'metricsPort', flag: '--metrics-port', env: 'NARRATE_METRICS_PORT', kind: 'int', min: 0, max: 65535, scope: ['worker'], doc: 'narrate worker only: serve /metrics, /healthz and /readyz on this port (api processes serve them on --port).' },
   { key: 'host', flag: '--host', env: 'NARRATE_HOST', kind: 'string', scope: [...HTTP], doc: 'Address to listen on (0.0.0.0 for all interfaces).', default: () => '127.0.0.1' },
   { key: 'dataDir', flag: '--data-dir', env: 'NARRATE_DATA_DIR', kind: 'string', scope: [...ALL], doc: 'Where the SQLite database, the keys file and local buckets live.', default: () => './data' },
-  { key: 'voicesDir', flag: '--voices-dir', env: 'NARRATE_VOICES_DIR', kind: 'string', scope: [...ALL], doc: 'Where neural voice packs are installed.', default: () => path.join(os.homedir(), '.cache', 'narrate', 'voices') },
+  { key: 'voicesDir', flag: '--voices-dir', env: 'NARRATE_VOICES_DIR', kind: 'string', scope: [...ALL], doc: 'Where neural voice packs are installed.', default: () => path.join(os.homedir(), '.cache', 'narrate', 'voices'), docDefault: '~/.cache/narrate/voices' },
   { key: 'databaseUrl', flag: '--database-url', env: 'NARRATE_DATABASE_URL', kind: 'string', scope: [...SERVERS, 'keys'], secret: true, doc: 'A postgres:// URL switches the job store to PostgreSQL (default: SQLite in the data directory).' },
   { key: 'databaseSchema', flag: '--database-schema', env: 'NARRATE_DATABASE_SCHEMA', kind: 'string', scope: [...SERVERS, 'keys'], doc: 'PostgreSQL schema that holds the tables (created when missing); lets several deployments or test runs share one database. Ignored for SQLite.', default: () => 'narrate' },
   { key: 'accessKeys', flag: '--access-keys', env: 'NARRATE_ACCESS_KEYS', kind: 'string', scope: [...HTTP], secret: true, doc: 'Access key pairs "id1:secret1,id2:secret2" (added to those in the keys file).' },
@@ -90,7 +92,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 'callbackTimeoutMs', flag: '--callback-timeout-ms', env: 'NARRATE_CALLBACK_TIMEOUT_MS', kind: 'int', min: 100, max: 60000, scope: [...WORK], doc: 'A callback succeeds on a 2xx within this time.', default: () => 3000 },
   { key: 'callbackMaxAgeHours', flag: '--callback-max-age-hours', env: 'NARRATE_CALLBACK_MAX_AGE_HOURS', kind: 'number', min: 0, scope: [...WORK], doc: 'Backoff mode gives up (delivery dead) after this long.', default: () => 24 },
   { key: 'engineThreads', flag: '--engine-threads', env: 'NARRATE_ENGINE_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'Threads per neural model (sherpa-onnx numThreads).', default: () => 1 },
-  { key: 'espeakThreads', flag: '--espeak-threads', env: 'NARRATE_ESPEAK_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'eSpeak NG instances, each in its own thread, so sentences of one job or several are synthesised in parallel (default: one per core beyond the first, at most 4; the main thread encodes).', default: () => Math.min(4, Math.max(1, os.availableParallelism() - 1)) },
+  { key: 'espeakThreads', flag: '--espeak-threads', env: 'NARRATE_ESPEAK_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'eSpeak NG instances, each in its own thread, so sentences of one job or several are synthesised in parallel (default: one per core beyond the first, at most 4; the main thread encodes).', default: () => Math.min(4, Math.max(1, os.availableParallelism() - 1)), docDefault: 'cores − 1, 1…4' },
   { key: 'logLevel', flag: '--log-level', env: 'NARRATE_LOG_LEVEL', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], scope: [...ALL], doc: 'Log level.', default: () => 'info' },
 ];
 
@@ -183,7 +185,7 @@ export function overrideConfig(partial: Partial<Config>): Readonly<Config> {
 export function optionsMarkdown(): string {
   const rows = OPTIONS.map((def) => {
     const fallback = def.default ? def.default({}) : '';
-    const shown = def.key === 'voicesDir' ? '~/.cache/narrate/voices' : Array.isArray(fallback) ? fallback.join(',') : String(fallback ?? '');
+    const shown = def.docDefault ?? (Array.isArray(fallback) ? fallback.join(',') : String(fallback ?? ''));
     return `| \`${def.flag}\` | \`${def.env}\` | ${shown === '' ? '' : `\`${shown}\``} | ${def.scope.join(', ')} | ${def.doc} |`;
   });
   return ['| flag | environment | default | commands | meaning |', '|---|---|---|---|---|', ...rows].join('\n');
