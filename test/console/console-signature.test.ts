@@ -6,42 +6,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { signV1 as serverSignV1 } from '../../src/api/ice/signature-v1.js';
 import { percentEncode, signV1, signedParams, stringToSignV1 } from '../../console/src/api/signature.js';
+import { V1_DESCRIBE_DEDICATED_HOSTS, V1_DESCRIBE_REGIONS, V1_ICE } from '../support/signature-v1-vectors.js';
 
-const VECTOR_1 = {
-  AccessKeyId: 'testid',
-  Action: 'DescribeRegions',
-  Format: 'XML',
-  SignatureMethod: 'HMAC-SHA1',
-  SignatureNonce: '3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf',
-  SignatureVersion: '1.0',
-  Timestamp: '2016-02-23T12:46:24Z',
-  Version: '2014-05-26',
-};
-const VECTOR_2 = {
-  AccessKeyId: 'testid',
-  Action: 'DescribeDedicatedHosts',
-  Format: 'JSON',
-  RegionId: 'cn-beijing',
-  SignatureMethod: 'HMAC-SHA1',
-  SignatureNonce: 'edb2b34af0af9a6d14deaf7c1a5315eb',
-  SignatureVersion: '1.0',
-  Timestamp: '2023-03-13T08:34:30Z',
-  Version: '2014-05-26',
-};
-const ICE_VECTOR = {
-  AccessKeyId: 'testid',
-  Action: 'SubmitAudioProduceJob',
-  Format: 'JSON',
-  RegionId: 'cn-shanghai',
-  SignatureMethod: 'HMAC-SHA1',
-  SignatureNonce: '45e25e9b-0a6f-4070-8c85-2956eda1b466',
-  SignatureVersion: '1.0',
-  Timestamp: '2024-01-01T00:00:00Z',
-  Version: '2020-11-09',
-  EditingConfig: '{"voice":"Siqi","format":"MP3","volume":50}',
-  InputConfig: '你好，世界！Hello world*~',
-  OutputConfig: '{"bucket":"my-bucket","object":"tts/hello"}',
-};
+const VECTOR_1 = V1_DESCRIBE_REGIONS.params;
+const VECTOR_2 = V1_DESCRIBE_DEDICATED_HOSTS.params;
+const ICE_VECTOR = V1_ICE.params;
 
 describe.each([
   { name: 'WebCrypto', useWebCrypto: true },

@@ -6,11 +6,11 @@ import { createRequire } from 'node:module';
 import type { Config as ConfigType, OpenApiRequest as OpenApiRequestType, Params as ParamsType } from '@alicloud/openapi-client';
 import RPCClient from '@alicloud/pop-core';
 
-interface OpenApiClientLike {
+export interface OpenApiClientLike {
   callApi(params: ParamsType, request: OpenApiRequestType, runtime: object): Promise<unknown>;
 }
 // CommonJS with `exports.default`, which ESM default imports resolve differently under Vitest.
-const openapi = createRequire(import.meta.url)('@alicloud/openapi-client') as {
+export const openapi = createRequire(import.meta.url)('@alicloud/openapi-client') as {
   default: new (config: ConfigType) => OpenApiClientLike;
   Config: typeof ConfigType;
   OpenApiRequest: typeof OpenApiRequestType;

@@ -1,25 +1,13 @@
-import { createRequire } from 'node:module';
 import { request as httpRequest } from 'node:http';
-import type { Config as ConfigType, OpenApiRequest as OpenApiRequestType, Params as ParamsType } from '@alicloud/openapi-client';
 import RPCClient from '@alicloud/pop-core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIceAuthenticator } from './ice.auth.js';
 import { ICE_SERVER_OPTIONS, type IceActionHandler, iceRpcPlugin } from './ice.plugin.js';
 import { createRateLimiter } from './ice.rate-limit.js';
+import { openapi, type OpenApiClientLike } from '../../../test/support/ice-clients.js';
 import { type SignedIceRequest, type SignedIceRequestArgs, createMemoryKeyStore, signedIceRequest, testAccessKey } from './ice.test-utils.js';
 
-// Loaded through require: the package is CommonJS with `exports.default`, which ESM default
-// imports resolve differently under Node and under Vitest.
-interface OpenApiClientLike {
-  callApi(params: ParamsType, request: OpenApiRequestType, runtime: object): Promise<unknown>;
-}
-const openapi = createRequire(import.meta.url)('@alicloud/openapi-client') as {
-  default: new (config: ConfigType) => OpenApiClientLike;
-  Config: typeof ConfigType;
-  OpenApiRequest: typeof OpenApiRequestType;
-  Params: typeof ParamsType;
-};
 const OpenApiClient = openapi.default;
 const { Config, OpenApiRequest, Params } = openapi;
 
