@@ -60,40 +60,54 @@ parentPort.on('message', async (message) => {
 });
 `;
 
-/** One eSpeak instance in one thread; requests are answered in order. */
+/**
+ * One eSpeak instance in one thread; requests are answered in order. If the thread dies (a crash in
+ * the WASM module), the requests in flight fail and the next request starts a fresh thread, so one
+ * bad sentence never takes the engine down for good.
+ */
 export function startEspeakThread() {
   const moduleUrl = pathToFileURL(createRequire(import.meta.url).resolve('@echogarden/espeak-ng-emscripten')).href;
-  const thread = new Worker(THREAD_SOURCE, { eval: true, workerData: { moduleUrl } });
-  // An idle engine must not keep the process alive.
-  thread.unref();
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
-  let failure: Error | null = null;
+  let closed = false;
 
-  thread.on('message', (message: { id: number; error?: string; voice?: string; message?: string }) => {
-    const waiter = pending.get(message.id);
-    if (!waiter) return;
-    pending.delete(message.id);
-    if (message.error === 'voice') waiter.reject(Object.assign(new Error(`eSpeak NG could not select voice "${message.voice}".`), { code: 'voice' }));
-    else if (message.error) waiter.reject(new Error(`eSpeak NG failed: ${message.message}`));
-    else waiter.resolve(message);
-  });
-  thread.on('error', (error) => {
-    failure = error;
-    for (const waiter of pending.values()) waiter.reject(error);
-    pending.clear();
-  });
+  function spawn(): Worker {
+    const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { moduleUrl } });
+    // An idle engine must not keep the process alive.
+    worker.unref();
+    worker.on('message', (message: { id: number; error?: string; voice?: string; message?: string }) => {
+      const waiter = pending.get(message.id);
+      if (!waiter) return;
+      pending.delete(message.id);
+      if (message.error === 'voice') waiter.reject(Object.assign(new Error(`eSpeak NG could not select voice "${message.voice}".`), { code: 'voice' }));
+      else if (message.error) waiter.reject(new Error(`eSpeak NG failed: ${message.message}`));
+      else waiter.resolve(message);
+    });
+    const fail = (error: Error) => {
+      if (thread === worker) thread = null;
+      for (const waiter of pending.values()) waiter.reject(error);
+      pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (!closed) fail(new Error(`the eSpeak NG thread exited (code ${code})`));
+    });
+    return worker;
+  }
+
+  let thread: Worker | null = spawn();
 
   function call<T>(message: Record<string, unknown>): Promise<T> {
-    if (failure) return Promise.reject(failure);
+    if (closed) return Promise.reject(new Error('the eSpeak NG thread is closed'));
+    const worker = (thread ??= spawn());
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       // Keep the process alive only while a request is outstanding.
-      thread.ref();
-      thread.postMessage({ ...message, id });
+      worker.ref();
+      worker.postMessage({ ...message, id });
     }).finally(() => {
-      if (pending.size === 0) thread.unref();
+      if (pending.size === 0) worker.unref();
     });
   }
 
@@ -102,7 +116,13 @@ export function startEspeakThread() {
     pending: () => pending.size,
     variants: () => call<{ variants: string[] }>({ type: 'variants' }).then((reply) => reply.variants),
     synthesize: (args: { voice: string; rate: number; text: string }) => call<ThreadSynthesis>({ type: 'synthesize', ...args }),
-    close: () => thread.terminate().then(() => undefined),
+    /** Test hook for the recovery path: ends the thread as a crash would. */
+    crashForTest: () => thread?.terminate(),
+    close: async () => {
+      closed = true;
+      await thread?.terminate();
+      thread = null;
+    },
   };
 }
 
