@@ -155,10 +155,13 @@ export function createWorker(deps: WorkerDeps) {
     try {
       const editing = parseEditingConfig(job.editingConfig);
       const plan = deps.speech.prepare({ inputText: job.inputText, editing });
-      const { file, result } = await renderToFile(job, plan, editing, controller.signal);
       const key = outputKey({ object: job.outputObject, format: plan.format });
+      const overwrite = job.overwrite || (job.attempts > 1 && (await ownedByEarlierAttempt(job, key)));
+      // Fail fast rather than render for nothing; the conditional write below still decides races.
+      if (!overwrite && (await deps.storage.headObject({ bucket: job.outputBucket, key }))) throw new ObjectExistsError(job.outputBucket, key);
+      const { file, result } = await renderToFile(job, plan, editing, controller.signal);
       try {
-        await deps.storage.putObject({ bucket: job.outputBucket, key, sourcePath: file, contentType: CONTENT_TYPES[plan.format], overwrite: job.overwrite || (job.attempts > 1 && (await ownedByEarlierAttempt(job, key))) });
+        await deps.storage.putObject({ bucket: job.outputBucket, key, sourcePath: file, contentType: CONTENT_TYPES[plan.format], overwrite });
       } finally {
         await rm(file, { force: true });
       }
