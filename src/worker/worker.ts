@@ -156,9 +156,8 @@ export function createWorker(deps: WorkerDeps) {
       const editing = parseEditingConfig(job.editingConfig);
       const plan = deps.speech.prepare({ inputText: job.inputText, editing });
       const key = outputKey({ object: job.outputObject, format: plan.format });
-      const overwrite = job.overwrite || (job.attempts > 1 && (await ownedByEarlierAttempt(job, key)));
-      // Fail fast rather than render for nothing; the conditional write below still decides races.
-      if (!overwrite && (await deps.storage.headObject({ bucket: job.outputBucket, key }))) throw new ObjectExistsError(job.outputBucket, key);
+      const overwrite = job.overwrite || (await mayReplaceExisting(job, key));
+
       const { file, result } = await renderToFile(job, plan, editing, controller.signal);
       try {
         await deps.storage.putObject({ bucket: job.outputBucket, key, sourcePath: file, contentType: CONTENT_TYPES[plan.format], overwrite });
@@ -198,14 +197,17 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   /**
-   * Overwrite=false protects objects that existed before the job. A job re-run after a crash may find
-   * its own object from the earlier attempt: an object newer than the job itself is taken to be that
-   * output and may be replaced. (Documented: another writer racing into the same key while the job
-   * runs would be overwritten on a re-run.)
+   * Overwrite=false protects objects that existed before the job: one found now fails the job before
+   * anything is rendered (the conditional write still decides races). A job re-run after a crash may
+   * find its own object from the earlier attempt: an object newer than the job itself is taken to be
+   * that output and may be replaced. (Documented: another writer racing into the same key while the
+   * job runs would be overwritten on a re-run.)
    */
-  async function ownedByEarlierAttempt(job: JobRecord, key: string): Promise<boolean> {
+  async function mayReplaceExisting(job: JobRecord, key: string): Promise<boolean> {
     const info = await deps.storage.headObject({ bucket: job.outputBucket, key });
-    return info !== null && info.modifiedAt.getTime() >= job.createdAt.getTime() - 1000;
+    if (info === null) return false;
+    if (job.attempts > 1 && info.modifiedAt.getTime() >= job.createdAt.getTime() - 1000) return true;
+    throw new ObjectExistsError(job.outputBucket, key);
   }
 
   function failureOf(error: unknown): { code: string; message: string } {
