@@ -6,6 +6,7 @@
  */
 import { createEncoder } from './audio.encoder.js';
 import { concatBytes } from './bytes.models.js';
+import { CONTENT_TYPES } from './content-types.js';
 import { createFlacEncoder } from './flac.encoder.js';
 import { createOggOpusEncoder } from './opus.encoder.js';
 import { int16ToFloat } from './samples.models.js';
@@ -13,9 +14,7 @@ import type { ExtraAudioFormat, StreamEncoder, StreamFormat } from './stream-enc
 
 /** Content types as OpenAI's endpoint sends them. */
 export const STREAM_CONTENT_TYPES: Record<StreamFormat, string> = {
-  mp3: 'audio/mpeg',
-  wav: 'audio/wav',
-  pcm: 'application/octet-stream',
+  ...CONTENT_TYPES,
   // Ogg Opus (RFC 7845); OpenAI labels it audio/opus, which players accept for Ogg Opus.
   opus: 'audio/opus',
   flac: 'audio/flac',

@@ -3,6 +3,7 @@
  * again before touching anything, so a key that passes here is safe as a local path under the bucket.
  */
 import { errors } from '../shared/errors.js';
+import { CONTENT_TYPES as AUDIO_CONTENT_TYPES } from '../audio/content-types.js';
 
 /** S3's and OSS's limit is 1024 / 1023 bytes; we take the smaller so a key works on both. */
 export const MAX_KEY_BYTES = 1023;
@@ -77,10 +78,7 @@ export function outputKey(args: { object: string; format: string }): string {
 }
 
 const CONTENT_TYPES: Record<string, string> = {
-  mp3: 'audio/mpeg',
-  wav: 'audio/wav',
-  // Raw PCM has no registered type without its rate and channel count; octet-stream is what OSS serves.
-  pcm: 'application/octet-stream',
+  ...AUDIO_CONTENT_TYPES,
   json: 'application/json',
   txt: 'text/plain; charset=utf-8',
   srt: 'application/x-subrip',

@@ -5,10 +5,10 @@
 import { writeFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectStorage } from '../storage/storage.types.js';
+import { contentTypeForKey } from '../storage/object-key.models.js';
 import type { SidecarWriter } from '../worker/worker.js';
 import { buildCues, toSrt, toVtt } from './subtitle-cues.models.js';
 
-const CONTENT_TYPES = { srt: 'application/x-subrip', vtt: 'text/vtt', json: 'application/json' } as const;
 
 export function sidecarBaseKey(audioKey: string): string {
   const slash = audioKey.lastIndexOf('/');
@@ -35,7 +35,7 @@ export function createSubtitleWriter({ storage, tmpDir, newId }: { storage: Obje
       await writeFile(file, body);
       const key = `${base}.${format}`;
       try {
-        await storage.putObject({ bucket: job.outputBucket, key, sourcePath: file, contentType: CONTENT_TYPES[format], overwrite: true });
+        await storage.putObject({ bucket: job.outputBucket, key, sourcePath: file, contentType: contentTypeForKey(key), overwrite: true });
       } finally {
         await rm(file, { force: true });
       }
