@@ -2,6 +2,7 @@
  * Pitch shifting and time stretching with Rubber Band (offline mode: the whole segment is studied
  * first, which gives the best quality; segments are short, ≤ ~60 s).
  */
+import { concatSamples } from './samples.models.js';
 import { loadRubberBand, type RubberBandModule } from './wasm.loaders.js';
 
 // Option bits from rubberband-c.h.
@@ -110,7 +111,6 @@ async function runOffline({ m, samples, sampleRate, timeRatio, pitchRatio, optio
   const bufPtr = m._malloc(BLOCK * 4);
   const planesPtr = m._malloc(4);
   const parts: Float32Array[] = [];
-  let produced = 0;
   try {
     m._rubberband_set_time_ratio(state, timeRatio);
     m._rubberband_set_pitch_scale(state, pitchRatio);
@@ -140,7 +140,6 @@ async function runOffline({ m, samples, sampleRate, timeRatio, pitchRatio, optio
         const got = m._rubberband_retrieve(state, planesPtr, Math.min(available, BLOCK));
         if (got <= 0) return;
         parts.push(m.HEAPF32.slice(bufPtr >> 2, (bufPtr >> 2) + got));
-        produced += got;
       }
     };
     await feed('study');
@@ -151,11 +150,5 @@ async function runOffline({ m, samples, sampleRate, timeRatio, pitchRatio, optio
     m._free(bufPtr);
     m._free(planesPtr);
   }
-  const out = new Float32Array(produced);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatSamples(parts);
 }

@@ -1,4 +1,5 @@
 /** Streaming sample-rate conversion with the speexdsp resampler (windowed-sinc, anti-aliased). */
+import { concatSamples } from './samples.models.js';
 import { loadSpeex, type SpeexModule } from './wasm.loaders.js';
 
 export interface Resampler {
@@ -62,7 +63,6 @@ function createSpeexResampler({ m, from, to, quality }: { m: SpeexModule; from: 
   const run = (input: Float32Array): Float32Array => {
     if (release.done) throw new Error('Resampler already flushed or closed');
     const parts: Float32Array[] = [];
-    let produced = 0;
     let offset = 0;
     while (offset < input.length) {
       const n = Math.min(BLOCK, input.length - offset);
@@ -75,19 +75,11 @@ function createSpeexResampler({ m, from, to, quality }: { m: SpeexModule; from: 
       const written = m.HEAPU32[(lenPtrs >> 2) + 1];
       if (written > 0) {
         parts.push(m.HEAPF32.slice(outPtr >> 2, (outPtr >> 2) + written));
-        produced += written;
       }
       if (consumed === 0 && written === 0) throw new Error('speex resampler made no progress');
       offset += consumed;
     }
-    if (parts.length === 1) return parts[0];
-    const out = new Float32Array(produced);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return parts.length === 1 ? parts[0] : concatSamples(parts);
   };
 
   const resampler: Resampler = {

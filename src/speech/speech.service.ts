@@ -9,6 +9,7 @@ import { applyGain } from '../audio/gain.models.js';
 import { pitchRateToRatio, speechRateToSpeed, volumeToGain } from '../audio/prosody.models.js';
 import { stretchAndShift } from '../audio/rubberband.stretcher.js';
 import { createResampler } from '../audio/speex.resampler.js';
+import { concatSamples } from '../audio/samples.models.js';
 import type { AudioFormat } from '../audio/audio.types.js';
 import type { TtsEngine } from '../engine/engine.types.js';
 import { errors } from '../shared/errors.js';
@@ -87,11 +88,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     let out = samples;
     if (audio.sampleRate !== plan.sampleRate) {
       const resampler = await createResampler({ from: audio.sampleRate, to: plan.sampleRate });
-      const body = resampler.process(samples);
-      const tail = resampler.flush();
-      out = new Float32Array(body.length + tail.length);
-      out.set(body);
-      out.set(tail, body.length);
+      out = concatSamples([resampler.process(samples), resampler.flush()]);
     }
     const scale = plan.sampleRate / audio.sampleRate / tempo;
     const words = audio.words.map((word) => ({ text: text.slice(word.textOffset, word.textOffset + word.textLength), sample: Math.round(word.startSample * scale) }));
