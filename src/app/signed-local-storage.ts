@@ -20,14 +20,9 @@ export async function loadOrCreateUrlSecret(dataDir: string): Promise<string> {
 }
 
 export function withSignedUrls(storage: ObjectStorage, { secret, ttlSeconds, nowSeconds }: { secret: string; ttlSeconds: number; nowSeconds: () => number }): ObjectStorage {
+  // The storages are closures (no `this`), so their methods can be carried over as they are.
   return {
     ...storage,
-    kind: storage.kind,
-    putObject: storage.putObject.bind(storage),
-    headObject: storage.headObject.bind(storage),
-    getObject: storage.getObject.bind(storage),
-    deleteObject: storage.deleteObject.bind(storage),
-    ping: storage.ping.bind(storage),
     async objectUrl(args) {
       const unsigned = new URL(await storage.objectUrl(args));
       const expiresAt = nowSeconds() + ttlSeconds;

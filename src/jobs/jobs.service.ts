@@ -99,12 +99,10 @@ export function createJobService({
       speech_rate: plan.speechRate,
       pitch_rate: plan.pitchRate,
     };
-    return { inputText, editing: normalised, bucket: output.bucket, object: output.object, title, description, userData, overwrite, plan };
+    return { inputText, editing: normalised, bucket: output.bucket, object: output.object, title, description, userData, overwrite };
   }
 
   return {
-    validateSubmit,
-
     async submit({ params, ownerKeyId }: { params: SubmitParams; ownerKeyId: string }): Promise<JobRecord> {
       const checked = validateSubmit(params);
       const now = clock();
