@@ -71,12 +71,13 @@ export async function createVoices({ voicesDir, engineThreads, espeakThreads = 1
   const sherpa = createSherpaEngine({ voicesDir, numThreads: engineThreads });
   const engines: Record<'espeak' | 'sherpa', TtsEngine> = { espeak, sherpa };
   const packs = loadPackCatalog().packs;
-  let resolver: VoiceResolver = createVoiceResolver({ installed: [...(await espeak.listVoices()), ...(await sherpa.listVoices())], packs });
+  const build = async () => createVoiceResolver({ installed: [...(await espeak.listVoices()), ...(await sherpa.listVoices())], packs });
+  let resolver: VoiceResolver = await build();
   return {
     engines,
     resolver: () => resolver,
     async reload() {
-      resolver = createVoiceResolver({ installed: [...(await espeak.listVoices()), ...(await sherpa.listVoices())], packs });
+      resolver = await build();
     },
     async close() {
       await Promise.all([espeak.close(), sherpa.close()]);
