@@ -55,8 +55,6 @@ export interface Narrate {
   app: FastifyInstance | null;
   worker: Worker | null;
   dispatcher: CallbackDispatcher | null;
-  /** Re-reads the voices directory (after `voices pull`). */
-  reloadVoices(): Promise<void>;
   /** What the voice names map to right now. */
   voiceResolver(): VoiceResolver;
   /** Listens (api role) and starts the worker and dispatcher (worker role). */
@@ -71,14 +69,10 @@ export async function createVoices({ voicesDir, engineThreads, espeakThreads = 1
   const sherpa = createSherpaEngine({ voicesDir, numThreads: engineThreads });
   const engines: Record<'espeak' | 'sherpa', TtsEngine> = { espeak, sherpa };
   const packs = loadPackCatalog().packs;
-  const build = async () => createVoiceResolver({ installed: [...(await espeak.listVoices()), ...(await sherpa.listVoices())], packs });
-  let resolver: VoiceResolver = await build();
+  const resolver: VoiceResolver = createVoiceResolver({ installed: [...(await espeak.listVoices()), ...(await sherpa.listVoices())], packs });
   return {
     engines,
     resolver: () => resolver,
-    async reload() {
-      resolver = await build();
-    },
     async close() {
       await Promise.all([espeak.close(), sherpa.close()]);
     },
@@ -227,7 +221,6 @@ export async function createNarrate({
     app,
     worker,
     dispatcher,
-    reloadVoices: voices.reload,
     voiceResolver: voices.resolver,
     async start() {
       let url: string | null = null;
