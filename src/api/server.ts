@@ -6,9 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../shared/logger.js';
-import { ICE_SERVER_OPTIONS, iceRpcPlugin, type IceActionHandler } from './ice/ice.plugin.js';
-import type { IceIdentity } from './ice/ice.auth.js';
-import type { ParsedIceRequest } from './ice/ice.request.js';
+import { ICE_SERVER_OPTIONS, iceRpcPlugin, type IceActionHandler, type IceRpcPluginOptions } from './ice/ice.plugin.js';
 import type { RateLimiter } from './ice/ice.rate-limit.js';
 import type { JobStore, AccessKeyRecord } from '../store/store.types.js';
 import type { ObjectStorage } from '../storage/storage.types.js';
@@ -24,7 +22,7 @@ export interface ServerDeps {
   storage: ObjectStorage;
   speech: SpeechService;
   metrics: Metrics;
-  authenticator: { authenticate(parsed: ParsedIceRequest): Promise<IceIdentity> };
+  authenticator: IceRpcPluginOptions['authenticator'];
   rateLimiter?: Pick<RateLimiter, 'consume'>;
   iceActions: Record<string, IceActionHandler>;
   /** Every access key (for the OpenAI bearer token check). */

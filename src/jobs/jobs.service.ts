@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { iceTime } from '../shared/clock.js';
 import { errors } from '../shared/errors.js';
 import type { Ids } from '../shared/ids.js';
-import type { JobRecord, JobState, JobStore, ListJobsPage } from '../store/store.types.js';
+import type { JobRecord, JobState, JobStore, ListJobsPage, NonceUse } from '../store/store.types.js';
 import { outputKey, validateBucketName } from '../storage/object-key.models.js';
 import type { SpeechPlan } from '../speech/speech.types.js';
 import { normalisedEditingConfig, parseEditingConfig, parseJsonObject, type EditingConfig } from './editing-config.models.js';
@@ -103,7 +103,8 @@ export function createJobService({
   }
 
   return {
-    async submit({ params, ownerKeyId }: { params: SubmitParams; ownerKeyId: string }): Promise<JobRecord> {
+    /** `nonce`: the signed request's nonce, recorded with the job (refused as SignatureNonceUsed if already used). */
+    async submit({ params, ownerKeyId, nonce }: { params: SubmitParams; ownerKeyId: string; nonce?: NonceUse }): Promise<JobRecord> {
       const checked = validateSubmit(params);
       const now = clock();
       return store.createJob({
@@ -119,7 +120,7 @@ export function createJobService({
         outputObject: checked.object,
         overwrite: checked.overwrite,
         createdAt: now,
-      });
+      }, { nonce });
     },
 
     async get(jobId: string | undefined): Promise<JobRecord> {

@@ -366,6 +366,28 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.useNonce({ keyId: 'k', nonce: 'n1', now: at(120_000), ttlMs: 1000 })).toBe(true);
         expect(await store.useNonce({ keyId: 'k', nonce: 'n1', now: at(120_500), ttlMs: 1000 })).toBe(false);
       });
+
+      it('records a nonce with a job in one step: a fresh nonce creates the job, a used one creates nothing', async () => {
+        const nonce = (n: string, ms: number) => ({ keyId: 'key-1', nonce: n, now: at(ms), ttlMs: 60_000 });
+        const created = await store.createJob(newJob(1), { nonce: nonce('n1', 0) });
+        expect(created.id).toBe(newJob(1).id);
+        // The nonce is now spent for plain requests too.
+        expect(await store.useNonce(nonce('n1', 10))).toBe(false);
+        // A replay (same nonce) is refused with the catalog's code and leaves no job behind.
+        await expect(store.createJob(newJob(2), { nonce: nonce('n1', 20) })).rejects.toMatchObject({ code: 'SignatureNonceUsed' });
+        expect(await store.getJob(newJob(2).id)).toBeNull();
+        // A nonce spent by a plain request cannot create a job either.
+        expect(await store.useNonce(nonce('n2', 30))).toBe(true);
+        await expect(store.createJob(newJob(3), { nonce: nonce('n2', 40) })).rejects.toMatchObject({ code: 'SignatureNonceUsed' });
+        expect(await store.getJob(newJob(3).id)).toBeNull();
+        // Two submits racing with one nonce: exactly one job.
+        const race = await Promise.allSettled([store.createJob(newJob(4), { nonce: nonce('n3', 50) }), store.createJob(newJob(5), { nonce: nonce('n3', 50) })]);
+        expect(race.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+        expect((await store.countJobsByState()).Created).toBe(2);
+        // A job whose insert fails (duplicate id) does not spend its nonce.
+        await expect(store.createJob(newJob(1), { nonce: nonce('n4', 60) })).rejects.toThrow();
+        expect(await store.useNonce(nonce('n4', 70))).toBe(true);
+      });
     });
 
     describe('access keys', () => {

@@ -120,9 +120,22 @@ export interface AccessKeyRecord {
   createdAt: Date;
 }
 
+/** A signature nonce to record: each key may use a nonce once until it expires (replay protection). */
+export interface NonceUse {
+  keyId: string;
+  nonce: string;
+  now: Date;
+  ttlMs: number;
+}
+
 export interface JobStore {
   // Jobs ---------------------------------------------------------------
-  createJob(job: NewJob): Promise<JobRecord>;
+  /**
+   * Inserts a Created job. With `nonce`, records the nonce in the same transaction, so a submit
+   * and its replay protection are durable together; when that key already used the nonce, nothing
+   * is written and it throws the catalog's SignatureNonceUsed error.
+   */
+  createJob(job: NewJob, options?: { nonce?: NonceUse }): Promise<JobRecord>;
   getJob(id: string): Promise<JobRecord | null>;
   getJobByMediaId(mediaId: string): Promise<JobRecord | null>;
   listJobs(query: ListJobsQuery): Promise<ListJobsPage>;
@@ -162,7 +175,7 @@ export interface JobStore {
 
   // Signature nonces ---------------------------------------------------
   /** Records the nonce; false if that key already used it and it has not expired. Expired nonces may be purged. */
-  useNonce(args: { keyId: string; nonce: string; now: Date; ttlMs: number }): Promise<boolean>;
+  useNonce(args: NonceUse): Promise<boolean>;
 
   // Access keys --------------------------------------------------------
   putAccessKey(key: AccessKeyRecord): Promise<void>;

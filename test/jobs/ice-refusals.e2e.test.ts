@@ -122,6 +122,27 @@ describe('authentication failures through pop-core', () => {
     expect(second.status).toBe(400);
     expect(((await second.json()) as { Code: string }).Code).toBe('SignatureNonceUsed');
   });
+  it('a replayed submit → SignatureNonceUsed, and only the first one queued a job', async () => {
+    // The submit records its nonce in the job's own transaction, so this is the path where a
+    // replay must be caught by that transaction, including two copies racing each other.
+    const request = signedIceRequest({ signature: 'v3', action: 'SubmitAudioProduceJob', params: GOOD, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, host: `127.0.0.1:${server.port}` });
+    const post = () => fetch(`${server.url}${request.url}`, { method: request.method, headers: request.headers, body: request.body });
+    const before = await queuedJobs();
+    const first = await post();
+    expect(first.status).toBe(200);
+    const replay = await post();
+    expect(replay.status).toBe(400);
+    expect(((await replay.json()) as { Code: string }).Code).toBe('SignatureNonceUsed');
+    expect(await queuedJobs()).toBe(before + 1);
+
+    const racing = signedIceRequest({ signature: 'v3', action: 'SubmitAudioProduceJob', params: GOOD, accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, host: `127.0.0.1:${server.port}` });
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => fetch(`${server.url}${racing.url}`, { method: racing.method, headers: racing.headers, body: racing.body }).then(async (r) => ({ status: r.status, body: (await r.json()) as { Code?: string } }))),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 400).map((a) => a.body.Code)).toEqual(['SignatureNonceUsed', 'SignatureNonceUsed', 'SignatureNonceUsed']);
+    expect(await queuedJobs()).toBe(before + 2);
+  });
   it('unsigned → MissingAccessKeyId (no --allow-anonymous)', async () => {
     const response = await fetch(`${server.url}/?Action=ListSmartJobs`);
     expect(response.status).toBe(400);

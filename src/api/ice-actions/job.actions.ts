@@ -9,7 +9,7 @@ import type { ObjectStorage } from '../../storage/storage.types.js';
 import type { JobService, SubmitParams } from '../../jobs/jobs.service.js';
 import { getSmartHandleJobBody, listSmartJobsItem } from './job-format.js';
 import { CONTENT_TYPES } from '../../audio/content-types.js';
-import type { IceActionHandler } from '../ice/ice.plugin.js';
+import type { IceActionContext, IceActionHandler } from '../ice/ice.plugin.js';
 import type { FastifyRequest } from 'fastify';
 
 type IceAction = IceActionHandler;
@@ -49,10 +49,15 @@ export function createJobActions({
   };
 
   const actions: Record<string, IceAction> = {
-    SubmitAudioProduceJob: async ({ params, keyId }) => {
-      const job = await jobs.submit({ params: params as SubmitParams, ownerKeyId: keyId });
-      return { JobId: job.id, MediaId: job.mediaId, State: job.state };
-    },
+    SubmitAudioProduceJob: Object.assign(
+      async ({ params, keyId, nonce }: IceActionContext) => {
+        const job = await jobs.submit({ params: params as SubmitParams, ownerKeyId: keyId, nonce });
+        return { JobId: job.id, MediaId: job.mediaId, State: job.state };
+      },
+      // The job row and the nonce commit together: one fsync per submit, and a replay is refused
+      // by the same transaction that would have created its job.
+      { recordsNonce: true },
+    ),
     GetSmartHandleJob: getJob,
     // Decision (reference §0): the doc page title is accepted as an alias of the real action name.
     GetSmartJobResult: getJob,

@@ -1,5 +1,5 @@
 import { type AppError, errors } from '../../shared/errors.js';
-import type { AccessKeyRecord, JobStore } from '../../store/store.types.js';
+import type { AccessKeyRecord, JobStore, NonceUse } from '../../store/store.types.js';
 import { type ParsedIceRequest, clip } from './ice.request.js';
 import { verifyV1 } from './signature-v1.js';
 import { sha256Hex, verifyV3 } from './signature-v3.js';
@@ -32,6 +32,16 @@ export interface IceIdentity {
   keyId: string;
   /** RAM-style actions the key may call: `ice:SubmitAudioProduceJob`, `ice:*` or `*`. */
   allowedActions: string[];
+  /**
+   * The request's nonce, not yet recorded: set only when the caller asked to defer it (a signed
+   * request). The caller must record it in its own write (JobStore.createJob's `nonce`).
+   */
+  nonce?: NonceUse;
+}
+
+export interface AuthenticateOptions {
+  /** Return the nonce instead of recording it, for an action that records it with its own write. */
+  deferNonce?: boolean;
 }
 
 export type IceAuthenticator = ReturnType<typeof createIceAuthenticator>;
@@ -61,10 +71,13 @@ export function createIceAuthenticator(options: IceAuthenticatorOptions) {
     if (Math.abs(at.getTime() - now.getTime()) > clockSkewMs) throw errors.timestampExpired();
   }
 
-  async function spendNonce(keyId: string, nonce: string, now: Date): Promise<void> {
+  /** Records the nonce now, or hands it back when deferred; either way it is checked first. */
+  async function settleNonce(keyId: string, nonce: string, now: Date, defer: boolean): Promise<NonceUse | undefined> {
     if (nonce.length > 256) throw errors.invalidParameter('SignatureNonce', 'at most 256 characters.');
-    const fresh = await options.keys.useNonce({ keyId, nonce, now, ttlMs: nonceTtlMs });
-    if (!fresh) throw errors.nonceUsed();
+    const use: NonceUse = { keyId, nonce, now, ttlMs: nonceTtlMs };
+    if (defer) return use;
+    if (!(await options.keys.useNonce(use))) throw errors.nonceUsed();
+    return undefined;
   }
 
   function mismatch(serverSigned: string): AppError {
@@ -75,7 +88,7 @@ export function createIceAuthenticator(options: IceAuthenticatorOptions) {
 
   return {
     /** Returns who is calling, or throws the ICE error a real gateway would. */
-    async authenticate(parsed: ParsedIceRequest): Promise<IceIdentity> {
+    async authenticate(parsed: ParsedIceRequest, { deferNonce = false }: AuthenticateOptions = {}): Promise<IceIdentity> {
       const now = options.now();
       const auth = parsed.auth;
       if (auth.kind === 'none') {
@@ -95,8 +108,8 @@ export function createIceAuthenticator(options: IceAuthenticatorOptions) {
         const params = { ...parsed.query, ...parsed.body };
         const result = verifyV1({ params, method: parsed.method, secret: key.secret, signature: auth.signature });
         if (!result.ok) throw mismatch(result.stringToSign);
-        await spendNonce(key.id, auth.signatureNonce, now);
-        return { keyId: key.id, allowedActions: key.allowedActions };
+        const nonce = await settleNonce(key.id, auth.signatureNonce, now, deferNonce);
+        return { keyId: key.id, allowedActions: key.allowedActions, nonce };
       }
 
       checkTime(auth.date, now);
@@ -115,8 +128,8 @@ export function createIceAuthenticator(options: IceAuthenticatorOptions) {
         signature: auth.signature,
       });
       if (!result.ok) throw mismatch(result.canonicalRequest);
-      await spendNonce(key.id, auth.nonce, now);
-      return { keyId: key.id, allowedActions: key.allowedActions };
+      const nonce = await settleNonce(key.id, auth.nonce, now, deferNonce);
+      return { keyId: key.id, allowedActions: key.allowedActions, nonce };
     },
   };
 }

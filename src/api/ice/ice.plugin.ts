@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, isAppError } from '../../shared/errors.js';
-import { authorize, type IceIdentity } from './ice.auth.js';
+import { authorize, type AuthenticateOptions, type IceIdentity } from './ice.auth.js';
+import type { NonceUse } from '../../store/store.types.js';
 import { formatIceError, formatIceSuccess, type IceResponse, newIceRequestId, publicError } from './ice.format.js';
 import type { RateLimiter } from './ice.rate-limit.js';
 import { type IceCommonParams, type IceFormat, type ParsedIceRequest, clip, guessIceFormat, parseIceRequest } from './ice.request.js';
@@ -30,16 +31,24 @@ export interface IceActionContext {
   format: IceFormat;
   requestId: string;
   request: FastifyRequest;
+  /** For a handler with `recordsNonce`: the signed request's nonce, to record in its own write. */
+  nonce?: NonceUse;
 }
 
 /**
  * Handles one ICE action. Returns the response fields as a plain object (PascalCase, no RequestId: it is added);
  * throws an AppError for a client error. Anything else thrown becomes a 500 InternalError.
  */
-export type IceActionHandler = (context: IceActionContext) => Promise<object> | object;
+export type IceActionHandler = ((context: IceActionContext) => Promise<object> | object) & {
+  /**
+   * The handler records the request's nonce in the same transaction as its own write (context.nonce),
+   * instead of the authenticator recording it first: one durable commit per request instead of two.
+   */
+  recordsNonce?: boolean;
+};
 
 export interface IceRpcPluginOptions {
-  authenticator: { authenticate(parsed: ParsedIceRequest): Promise<IceIdentity> };
+  authenticator: { authenticate(parsed: ParsedIceRequest, options?: AuthenticateOptions): Promise<IceIdentity> };
   /** Per-key limit; omit for none. */
   rateLimiter?: Pick<RateLimiter, 'consume'>;
   /** Action name (exact, case-sensitive) → handler. */
@@ -104,10 +113,10 @@ export const iceRpcPlugin: FastifyPluginAsync<IceRpcPluginOptions> = async (app,
       try {
         const parsed = parseIceRequest({ method: request.method, url: request.url, headers: request.headers, rawBody: rawBodyOf(request) });
         format = parsed.format;
-        const identity = await options.authenticator.authenticate(parsed);
+        const handler = Object.hasOwn(options.actions, parsed.action) ? options.actions[parsed.action] : undefined;
+        const identity = await options.authenticator.authenticate(parsed, { deferNonce: handler?.recordsNonce === true });
         authorize({ action: parsed.action, allowedActions: identity.allowedActions });
         options.rateLimiter?.consume(identity.keyId);
-        const handler = Object.hasOwn(options.actions, parsed.action) ? options.actions[parsed.action] : undefined;
         if (handler === undefined) throw errors.actionNotFound(clip(parsed.action));
         const body = await handler({
           action: parsed.action,
@@ -117,6 +126,7 @@ export const iceRpcPlugin: FastifyPluginAsync<IceRpcPluginOptions> = async (app,
           format: parsed.format,
           requestId,
           request,
+          nonce: identity.nonce,
         });
         if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errors.internal(new Error(`handler for ${parsed.action} returned no object`));
         return send(reply, formatIceSuccess({ body, format: parsed.format, action: parsed.action, requestId }));

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { PoolClient, QueryResultRow } from 'pg';
+import { errors } from '../../shared/errors.js';
 import type { JobState, JobStore, ListJobsQuery } from '../store.types.js';
 import { clampProgress, emptyStateCounts, rowToAccessKey, rowToDelivery, rowToJob, rowToQueueMessage } from '../store.rows.js';
 import { decodePageToken, encodePageToken } from '../store.paging.js';
@@ -82,6 +83,16 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   let closed = false;
   const later = (now: Date, ms: number) => new Date(now.getTime() + ms);
 
+  /**
+   * At most once a minute of store time per process; the nonce upserts already treat an expired
+   * row as free, so purging only keeps the table small.
+   */
+  async function purgeNoncesLazily(now: Date): Promise<void> {
+    if (now.getTime() - lastNoncePurgeMs < 60_000 && now.getTime() >= lastNoncePurgeMs) return;
+    lastNoncePurgeMs = now.getTime();
+    await q('narrate_purge_nonces', 'DELETE FROM nonces WHERE expires_at <= $1', [now]);
+  }
+
   async function listJobs(query: ListJobsQuery) {
     const where: string[] = [];
     const values: unknown[] = [];
@@ -115,7 +126,31 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 
   return {
-    async createJob(job) {
+    async createJob(job, options) {
+      const nonce = options?.nonce;
+      if (nonce) {
+        await purgeNoncesLazily(nonce.now);
+        // One statement: the job row exists only if the nonce was fresh, and both commit together.
+        const { rows } = await q(
+          'narrate_create_job_with_nonce',
+          `WITH n AS (
+             INSERT INTO nonces (key_id, nonce, expires_at) VALUES ($15, $16, $17)
+             ON CONFLICT (key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE nonces.expires_at <= $18
+             RETURNING 1),
+           ins AS (
+             INSERT INTO jobs (id, media_id, owner_key_id, job_type, state, title, description, user_data,
+               input_text, editing_config, output_bucket, output_object, overwrite, created_at, modified_at)
+             SELECT $1, $2, $3, 'TextToSpeech', 'Created', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12
+             WHERE EXISTS (SELECT 1 FROM n)
+             RETURNING *)
+           SELECT ins.*, pg_notify($13, $14) FROM ins`,
+          [job.id, job.mediaId, job.ownerKeyId, job.title, job.description, job.userData, job.inputText, job.editingConfig,
+            job.outputBucket, job.outputObject, job.overwrite, job.createdAt, WORK_CHANNEL, schema,
+            nonce.keyId, nonce.nonce, later(nonce.now, nonce.ttlMs), nonce.now],
+        );
+        if (!rows[0]) throw errors.nonceUsed();
+        return rowToJob(rows[0]);
+      }
       // The NOTIFY rides in the same statement, so it is sent exactly when the row commits.
       const { rows } = await q(
         'narrate_create_job',
@@ -242,12 +277,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async useNonce({ keyId, nonce, now, ttlMs }) {
-      // Lazy purge, at most once a minute of store time per process; the upsert below already
-      // treats an expired row as free, so purging only keeps the table small.
-      if (now.getTime() - lastNoncePurgeMs >= 60_000 || now.getTime() < lastNoncePurgeMs) {
-        lastNoncePurgeMs = now.getTime();
-        await q('narrate_purge_nonces', 'DELETE FROM nonces WHERE expires_at <= $1', [now]);
-      }
+      await purgeNoncesLazily(now);
       const result = await q(
         'narrate_use_nonce',
         `INSERT INTO nonces (key_id, nonce, expires_at) VALUES ($1, $2, $3)

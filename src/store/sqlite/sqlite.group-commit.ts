@@ -1,6 +1,7 @@
 /**
- * Group commit for SQLite: small writes that arrive in the same turn of the event loop run in one
- * transaction, so one WAL fsync (synchronous=FULL) covers them all. Each write still resolves only
+ * Group commit for SQLite: writes that arrive in the same turn of the event loop (in the writer
+ * thread: the messages that came in together) run in one transaction, so one WAL fsync
+ * (synchronous=FULL) covers them all. Each write still resolves only
  * after that commit, so "resolved" keeps meaning "on disk". Each write runs in its own savepoint:
  * one failing (a duplicate key) rolls back alone and rejects alone.
  */
@@ -33,7 +34,9 @@ export function createGroupCommit(db: Database.Database) {
     const batch = queue;
     queue = [];
     try {
-      commitAll(batch);
+      // IMMEDIATE takes the write lock before the first read, so a write that reads then updates
+      // (a claim) cannot lose a race to another connection between the two.
+      commitAll.immediate(batch);
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing in the batch is durable.
       for (const item of batch) item.reject(error);
