@@ -98,6 +98,8 @@ console.log(`Speech pipeline vs bare engine — ${reps} repetitions after a warm
 console.log('RTF = processing time / audio duration (lower is faster); speed ratio = engine time / pipeline time (goal ≥ 0.95).\n');
 
 const summary: Array<Array<string | number>> = [];
+/** The same runs with WAV output: everything but the MP3 encoder, to show what that one stage costs. */
+const wavSummary: Array<Array<string | number>> = [];
 /** Main-thread codec work (resample + MP3) per second of audio (an RTF), for each voice. */
 const codecRtf: number[] = [];
 const stages: Array<Array<string | number>> = [];
@@ -109,7 +111,10 @@ for (const { voice, text } of CASES) {
   // Warm-up: WASM instantiation, JIT, eSpeak's dictionaries.
   await runEngine({ pieces, plan });
   await runPipeline({ text, editing });
+  const wavEditing: EditingConfig = { ...editing, format: 'WAV' };
+  await runPipeline({ text, editing: wavEditing });
   const pipe: Array<Awaited<ReturnType<typeof runPipeline>>> = [];
+  const wavPipe: Array<Awaited<ReturnType<typeof runPipeline>>> = [];
   const bare: Array<Awaited<ReturnType<typeof runEngine>>> = [];
   const stage: Array<Awaited<ReturnType<typeof runStages>>> = [];
   for (let i = 0; i < reps; i++) {
@@ -118,6 +123,8 @@ for (const { voice, text } of CASES) {
     bare.push({ ...engineRun, outputs: [] });
     await settle();
     pipe.push(await runPipeline({ text, editing }));
+    await settle();
+    wavPipe.push(await runPipeline({ text, editing: wavEditing }));
     await settle();
     stage.push(await runStages(engineRun));
   }
@@ -135,6 +142,8 @@ for (const { voice, text } of CASES) {
     fixed(pipeMs / 1000 / pipeAudio, 4),
     `${fixed(bareMs / pipeMs, 3)}×`,
   ]);
+  const wavMs = median(wavPipe.map((r) => r.ms));
+  wavSummary.push([`${voice} (${model})`, fixed(bareMs, 0), fixed(wavMs, 0), fixed(wavMs / 1000 / pipeAudio, 4), `${fixed(bareMs / wavMs, 3)}×`]);
   const frontEnd = median(pipe.map((r) => r.frontEndMs));
   const resample = median(stage.map((r) => r.resampleMs));
   const encode = median(stage.map((r) => r.encodeMs));
@@ -158,6 +167,8 @@ console.log(
     rows: summary,
   }),
 );
+console.log('\nThe same pipeline with WAV output (front end, engine thread, resample to 16 kHz, WAV framing; no MP3 encoder):\n');
+console.log(renderTable({ header: ['voice (engine voice)', 'engine ms', 'pipeline ms', 'pipeline RTF', 'speed ratio'], rows: wavSummary }));
 console.log('\nWhere the time goes (ms, medians): the engine runs in its own thread; the main thread parses the text, then');
 console.log('resamples and encodes each piece while the engine synthesises the next ones (resample and MP3 timed alone on the same');
 console.log('audio). codec-bound ceiling = engine / max(engine, resample + mp3): the pipeline can be no faster than the slower of the two.\n');
