@@ -59,6 +59,30 @@ describe('sqlite store specifics', () => {
     }
   });
 
+  it('does every write in its writer thread: errors keep their SQLite code, and a closed store refuses writes', async () => {
+    const dir = tempDir();
+    try {
+      const store = createSqliteStore({ path: join(dir, 'narrate.db') });
+      const job = {
+        id: 'c'.repeat(32), mediaId: 'd'.repeat(32), ownerKeyId: 'k', title: 't', description: null, userData: null,
+        inputText: 'x', editingConfig: '{}', outputBucket: 'b', outputObject: 'o', overwrite: false, createdAt: new Date(0),
+      };
+      await store.createJob(job);
+      await expect(store.createJob({ ...job, mediaId: 'e'.repeat(32) })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+      await store.ping();
+      // Writes started before close finish; later ones are refused.
+      const pending = store.putSetting('k', 'v');
+      await store.close();
+      await pending;
+      await expect(store.putSetting('k', 'w')).rejects.toThrow(/closed/);
+      const raw = new Database(join(dir, 'narrate.db'), { readonly: true });
+      expect(raw.prepare('SELECT value FROM settings WHERE key = ?').get('k')).toEqual({ value: 'v' });
+      raw.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('records exactly one completion row per finished job', async () => {
     const dir = tempDir();
     const path = join(dir, 'narrate.db');

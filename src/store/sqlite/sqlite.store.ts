@@ -202,6 +202,8 @@ export function createSqliteStore(options: SqliteStoreOptions): JobStore {
 
     async ping() {
       st.ping.get();
+      // A store whose writes fail is not ready, even if it can still read.
+      await writer.call('ping', {});
     },
     async close() {
       work.close();

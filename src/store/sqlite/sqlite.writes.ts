@@ -68,6 +68,7 @@ export function createSqliteWrites(db: Database.Database) {
       WHERE id = @id RETURNING *`),
     deleteMessage: db.prepare('DELETE FROM queue_messages WHERE queue = ? AND receipt_handle = ?'),
     putSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    ping: db.prepare('SELECT 1'),
   };
   let lastNoncePurgeMs = 0;
 
@@ -183,6 +184,11 @@ export function createSqliteWrites(db: Database.Database) {
     },
     putSetting({ key, value }: { key: string; value: string }): void {
       st.putSetting.run(key, value);
+    },
+    /** Readiness: the writer answers, and its connection can read. */
+    ping(_args: Record<string, never>): true {
+      st.ping.get();
+      return true;
     },
   };
 }
