@@ -8,12 +8,12 @@ import { errors } from '../shared/errors.js';
 import type { Ids } from '../shared/ids.js';
 import type { JobRecord, JobState, JobStore, ListJobsPage, NonceUse } from '../store/store.types.js';
 import { outputKey, validateBucketName } from '../storage/object-key.models.js';
-import type { SpeechPlan } from '../speech/speech.types.js';
+import type { SpeechCheck } from '../speech/speech.types.js';
 import { normalisedEditingConfig, parseEditingConfig, parseJsonObject, type EditingConfig } from './editing-config.models.js';
 import { LIMITS, utf8Bytes } from './submit-limits.models.js';
 
 export interface SpeechPlanner {
-  prepare(args: { inputText: string; editing: EditingConfig; validateOnly?: boolean }): SpeechPlan;
+  check(args: { inputText: string; editing: EditingConfig }): SpeechCheck;
 }
 
 export interface SubmitParams {
@@ -87,7 +87,7 @@ export function createJobService({
     const overwrite = parseOverwrite(params.Overwrite);
 
     // The plan checks voice, SSML and length; <speak> attributes may change voice and format.
-    const plan = speech.prepare({ inputText, editing, validateOnly: true });
+    const plan = speech.check({ inputText, editing });
     const format = plan.format;
     outputKey({ object: output.object, format });
     const normalised: EditingConfig = {

@@ -182,3 +182,43 @@ describe('neural voices (synthetic Kokoro pack) through the pipeline', () => {
     }
   });
 });
+
+describe('check (submit-time validation)', () => {
+  const editing = (overrides: Partial<EditingConfig> = {}) => ({ ...EDITING_DEFAULTS, voice: 'Siqi', ...overrides }) as EditingConfig;
+  const codeOf = (fn: () => unknown): string | undefined => {
+    try {
+      fn();
+      return undefined;
+    } catch (error) {
+      return (error as { code?: string }).code;
+    }
+  };
+
+  it('refuses exactly what prepare refuses, with the same codes', () => {
+    const inputs: Array<[string, Partial<EditingConfig>]> = [
+      ['   ', {}],
+      ['长'.repeat(10_001), {}],
+      ['长'.repeat(10_000), {}],
+      ['你好。', { voice: 'Nobody' }],
+      ['<speak>你好<break time="oops"/></speak>', {}],
+      ['<speak><unknown>x</unknown></speak>', {}],
+      ['<speak voice="Nobody">hello</speak>', {}],
+      ['<speak>' + 'a'.repeat(10_001) + '</speak>', {}],
+      ['<speak><break time="500ms"/></speak>', {}],
+      ['Plain text with 3 numbers, 2024-01-05 and <angle> brackets.', {}],
+    ];
+    for (const [text, overrides] of inputs) {
+      expect(codeOf(() => speech.check({ inputText: text, editing: editing(overrides) })), text.slice(0, 40)).toBe(
+        codeOf(() => speech.prepare({ inputText: text, editing: editing(overrides) })),
+      );
+    }
+    expect(codeOf(() => speech.check({ inputText: '长'.repeat(10_001), editing: editing() }))).toBe('InvalidParameter.TextTooLong');
+  });
+
+  it('returns the settings prepare would use, <speak> overrides included', () => {
+    for (const text of ['你好，世界。', '<speak voice="Harry" rate="200" encodeType="wav" sampleRate="24000" volume="80">Hello.</speak>']) {
+      const { voice, format, sampleRate, volume, speechRate, pitchRate } = speech.prepare({ inputText: text, editing: editing() });
+      expect(speech.check({ inputText: text, editing: editing() })).toEqual({ voice, format, sampleRate, volume, speechRate, pitchRate });
+    }
+  });
+});

@@ -13,15 +13,27 @@ import { concatSamples } from '../audio/samples.models.js';
 import type { AudioFormat } from '../audio/audio.types.js';
 import type { TtsEngine } from '../engine/engine.types.js';
 import { errors } from '../shared/errors.js';
-import { parseInput } from '../text/parse-input.js';
-import type { SpeechPiece } from '../text/text.types.js';
+import { checkPlainText, isSsmlInput, parseInput } from '../text/parse-input.js';
+import type { SpeakOverrides, SpeechPiece } from '../text/text.types.js';
 import type { EditingConfig } from '../jobs/editing-config.models.js';
-import type { RenderResult, ResolvedVoice, SentenceTiming, SpeechPlan, VoiceResolverPort } from './speech.types.js';
+import type { RenderResult, ResolvedVoice, SentenceTiming, SpeechCheck, SpeechPlan, VoiceResolverPort } from './speech.types.js';
 
 export const MAX_INPUT_CHARS = 10_000;
 const NATIVE_SPEED = { min: 0.5, max: 2 } as const;
 /** Pieces synthesised ahead of the encoder: enough to keep the engine busy, few enough to bound memory. */
 const LOOKAHEAD_PIECES = 3;
+
+/** The voice and output settings of a job: EditingConfig, with what <speak> attributes override. */
+function outputSettings({ voice, overrides, editing }: { voice: ResolvedVoice; overrides: SpeakOverrides; editing: EditingConfig }): SpeechCheck {
+  return {
+    voice,
+    format: overrides.format ?? (editing.format.toLowerCase() as AudioFormat),
+    sampleRate: overrides.sampleRate ?? editing.sample_rate,
+    volume: overrides.volume ?? editing.volume,
+    speechRate: overrides.speechRate ?? editing.speech_rate,
+    pitchRate: overrides.pitchRate ?? editing.pitch_rate,
+  };
+}
 
 function abortIfNeeded(signal: AbortSignal | undefined) {
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
@@ -35,12 +47,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     return voice;
   }
 
-  /**
-   * Checks and plans a render. `validateOnly` (submit time) skips reading numbers as words, which
-   * cannot fail; the worker plans again, in full, when it renders.
-   */
-  function prepare({ inputText, editing, validateOnly = false }: { inputText: string; editing: EditingConfig; validateOnly?: boolean }): SpeechPlan {
-    const normalize = !validateOnly;
+  function plan({ inputText, editing, normalize }: { inputText: string; editing: EditingConfig; normalize: boolean }): SpeechPlan {
     let voice = resolveVoice(editing.customizedVoice ?? editing.voice);
     let parsed = parseInput(inputText, { language: voice.language, maxChars: MAX_INPUT_CHARS, normalize });
     if (parsed.overrides.voice) {
@@ -50,17 +57,28 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
       voice = override;
     }
     const segmentVoices = parsed.segments.map((segment) => (segment.voice ? resolveVoice(segment.voice) : voice));
-    const overrides = parsed.overrides;
-    return {
-      voice,
-      segmentVoices,
-      parsed,
-      format: overrides.format ?? (editing.format.toLowerCase() as AudioFormat),
-      sampleRate: overrides.sampleRate ?? editing.sample_rate,
-      volume: overrides.volume ?? editing.volume,
-      speechRate: overrides.speechRate ?? editing.speech_rate,
-      pitchRate: overrides.pitchRate ?? editing.pitch_rate,
-    };
+    return { ...outputSettings({ voice, overrides: parsed.overrides, editing }), segmentVoices, parsed };
+  }
+
+  /** Checks everything and plans a render: segments, their voices, and the text as it will be read. */
+  function prepare({ inputText, editing }: { inputText: string; editing: EditingConfig }): SpeechPlan {
+    return plan({ inputText, editing, normalize: true });
+  }
+
+  /**
+   * Submit-time validation: every check prepare() makes (voice, SSML, length), none of the work
+   * that cannot fail. Plain text is only counted; SSML is parsed and segmented (its errors name
+   * their position, and each segment's voice must exist) but numbers are not read as words.
+   * The worker prepares again, in full, when it renders.
+   */
+  function check({ inputText, editing }: { inputText: string; editing: EditingConfig }): SpeechCheck {
+    if (isSsmlInput(inputText)) {
+      const { voice, format, sampleRate, volume, speechRate, pitchRate } = plan({ inputText, editing, normalize: false });
+      return { voice, format, sampleRate, volume, speechRate, pitchRate };
+    }
+    const voice = resolveVoice(editing.customizedVoice ?? editing.voice);
+    checkPlainText(inputText, MAX_INPUT_CHARS);
+    return outputSettings({ voice, overrides: {}, editing });
   }
 
   /** Synthesises one piece and returns it at the output rate, with its words (output-sample offsets). */
@@ -170,7 +188,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     return { timings, samples: position, durationMs: toMs(position), bytes, header };
   }
 
-  return { prepare, render, resolveVoice };
+  return { prepare, check, render, resolveVoice };
 }
 
 export type SpeechService = ReturnType<typeof createSpeechService>;

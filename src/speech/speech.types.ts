@@ -9,6 +9,9 @@ export interface VoiceResolverPort {
 }
 
 /** Everything needed to render one job, checked up front so nothing invalid is ever queued. */
+/** What submit-time validation returns (SpeechService.check): the voice and output settings. */
+export type SpeechCheck = Pick<SpeechPlan, 'voice' | 'format' | 'sampleRate' | 'volume' | 'speechRate' | 'pitchRate'>;
+
 export interface SpeechPlan {
   voice: ResolvedVoice;
   /** Per-segment voices where <speak voice="..."> switched it (index = segment index). */

@@ -21,22 +21,31 @@ export function isSsmlInput(input: string): boolean {
   return SPEAK_TAG.test(input);
 }
 
-export function parseInput(input: string, options: ParseOptions): ParsedInput {
+/**
+ * Everything that can make plain (non-SSML) text invalid: empty, or over the limit. Returns its
+ * character count. Submit-time validation of plain text needs nothing more.
+ */
+export function checkPlainText(input: string, maxChars: number): number {
   if (input.trim() === '') throw errors.invalidParameter('InputConfig', 'the text to speak is empty.');
+  const count = countChars(input);
+  if (count > maxChars) throw errors.textTooLong(count, maxChars);
+  return count;
+}
+
+export function parseInput(input: string, options: ParseOptions): ParsedInput {
   const isSsml = isSsmlInput(input);
   let items: InlineItem[];
   let overrides: SpeakOverrides = {};
+  let charCount: number;
   if (isSsml) {
     ({ items, overrides } = readSsml(input));
+    charCount = countChars(spokenText(items));
+    if (charCount > options.maxChars) throw errors.textTooLong(charCount, options.maxChars);
   } else {
     // Checked before segmenting so a huge plain text costs one pass, not a full parse.
-    const count = countChars(input);
-    if (count > options.maxChars) throw errors.textTooLong(count, options.maxChars);
+    charCount = checkPlainText(input, options.maxChars);
     items = [{ kind: 'text', text: input, atomic: false, prosody: NEUTRAL_PROSODY }];
   }
-
-  const charCount = isSsml ? countChars(spokenText(items)) : countChars(input);
-  if (charCount > options.maxChars) throw errors.textTooLong(charCount, options.maxChars);
 
   const raw = segmentItems(items);
   if (raw.length === 0) throw errors.invalidParameter('InputConfig', 'the SSML contains no text to speak.');

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AppError, isAppError } from '../../shared/errors.js';
-import { guessIceFormat, parseIceRequest } from './ice.request.js';
+import { decodeForm, guessIceFormat, parseIceRequest } from './ice.request.js';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -134,5 +135,47 @@ describe('guessIceFormat', () => {
     expect(guessIceFormat({ url: '/', headers: form, rawBody: Buffer.from('Format=XML') })).toBe('XML');
     expect(guessIceFormat({ url: '/?Format=%ZZ', headers: {} })).toBe('JSON');
     expect(guessIceFormat({ url: '/?Format=yaml', headers: {} })).toBe('JSON');
+  });
+});
+
+describe('decodeForm', () => {
+  /**
+   * The WHATWG form decoding, with parseIceRequest's rules (empty names skipped). The leading `&`
+   * keeps URLSearchParams' constructor from dropping a leading `?`, which the form parser keeps.
+   */
+  const whatwg = (text: string) => new URLSearchParams(`&${text}`);
+  function reference(text: string): Record<string, string> {
+    const out: Record<string, string> = Object.create(null);
+    for (const [name, value] of whatwg(text)) if (name !== '') out[name] = value;
+    return out;
+  }
+
+  it('decodes ASCII form bodies exactly as URLSearchParams does, malformed escapes included', () => {
+    // What clients send: everything outside ASCII percent-encoded. Pieces exercise every branch:
+    // separators, plus signs, good and bad escapes, broken UTF-8.
+    const piece = fc.oneof(
+      fc.constantFrom('&', '=', '+', '%', '%2', '%zz', '%20', '%2B', '%26', '%3D', '%E4%BD%A0', '%E4%BD', '%FF', '%C3%A9', '%F0%9F%98%80', 'a', 'B', '0', ' '),
+      fc.string({ maxLength: 4 }),
+    );
+    const text = fc.array(piece, { maxLength: 24 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (input) => {
+        const names = [...whatwg(input).keys()].filter((n) => n !== '');
+        if (new Set(names).size !== names.length) {
+          expect(() => decodeForm(input)).toThrow(/given more than once/);
+          return;
+        }
+        expect({ ...decodeForm(input) }).toEqual({ ...reference(input) });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('decodes raw non-ASCII text by the WHATWG rules (percent-decoding works on UTF-8 bytes)', () => {
+    // Node 20's own URLSearchParams gets these wrong when a malformed escape shares the string
+    // with non-ASCII characters ("%😀" → "%=\u0000"); the expected values follow the standard.
+    expect({ ...decodeForm('%😀%E4%BD%A0') }).toEqual({ '%😀你': '' });
+    expect({ ...decodeForm('你=好%zz&x=%E4%BD') }).toEqual({ 你: '好%zz', x: '\uFFFD' });
+    expect({ ...decodeForm('t=%FF%C3%A9+%') }).toEqual({ t: '\uFFFDé %' });
   });
 });
