@@ -22,6 +22,7 @@ import { freePort, startNarrateProcess } from '../test/support/narrate-process.j
 import { startTestServer, TEST_KEY } from '../test/support/narrate-server.js';
 import { runClosedLoop, type LoadResult, type PreparedRequest } from './support/load.js';
 import { median, percentile } from './support/stats.js';
+import { cpuBetween, threadCpuMs } from './support/thread-cpu.js';
 import { fixed, renderTable } from './support/table.js';
 import { CHINESE_TEXT } from './support/texts.js';
 
@@ -93,9 +94,26 @@ async function throughput(): Promise<void> {
     await load(narratePort, 1);
     const bareRuns: LoadResult[] = [];
     const narrateRuns: LoadResult[] = [];
+    // CPU per request, per side: the server's main thread, its other threads (Narrate's SQLite
+    // writer, V8's GC helpers, libuv), and this process (the load generator).
+    const cpu = { bare: { mainMs: 0, otherMs: 0, clientMs: 0 }, narrate: { mainMs: 0, otherMs: 0, clientMs: 0 } };
+    const measured = async (side: keyof typeof cpu, pid: number | undefined, port: number) => {
+      const before = pid === undefined ? null : threadCpuMs(pid);
+      const client = process.cpuUsage();
+      const result = await load(port, SECONDS / 2);
+      const clientUsage = process.cpuUsage(client);
+      const after = pid === undefined ? null : threadCpuMs(pid);
+      cpu[side].clientMs += (clientUsage.user + clientUsage.system) / 1000;
+      if (before && after) {
+        const spent = cpuBetween(pid!, before, after);
+        cpu[side].mainMs += spent.mainMs;
+        cpu[side].otherMs += spent.otherMs;
+      }
+      return result;
+    };
     for (let round = 0; round < 2; round++) {
-      bareRuns.push(await load(bare.port, SECONDS / 2));
-      narrateRuns.push(await load(narratePort, SECONDS / 2));
+      bareRuns.push(await measured('bare', bare.child.pid, bare.port));
+      narrateRuns.push(await measured('narrate', narrate.child.pid, narratePort));
     }
     const failures = [...bareRuns, ...narrateRuns].filter((r) => r.failed > 0);
     const row = (name: string, runs: LoadResult[]) => {
@@ -114,6 +132,22 @@ async function throughput(): Promise<void> {
       }),
     );
     console.log(`\nGoal: narrate ≥ 0.5× the bare route. Ratio: ${fixed(n.perSecond / b.perSecond, 3)}×`);
+    if (threadCpuMs(process.pid)) {
+      const perRequest = (ms: number, completed: number) => fixed((ms / completed) * 1000, 0);
+      console.log('\nCPU per request (µs, from /proc; 10 ms ticks): the server main thread, its other threads, the load generator.\n');
+      console.log(
+        renderTable({
+          header: ['server', 'main thread', 'other threads', 'load generator', 'total'],
+          rows: (
+            [
+              [b, cpu.bare],
+              [n, cpu.narrate],
+            ] as const
+          ).map(([r, c]) => [r.name, perRequest(c.mainMs, r.completed), perRequest(c.otherMs, r.completed), perRequest(c.clientMs, r.completed), perRequest(c.mainMs + c.otherMs + c.clientMs, r.completed)]),
+        }),
+      );
+      console.log(`(${os.cpus().length} cores: requests per second can be no more than ${os.cpus().length} s of CPU divided by the total.)`);
+    }
     if (failures.length > 0) console.log(`Failures, first one: ${failures[0].firstFailure}`);
   } finally {
     await stopChild(bare.child);
