@@ -6,10 +6,19 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from '../store.test-suite.js';
+import type { NewJob } from '../store.types.js';
 import { createSqliteStore } from './sqlite.store.js';
 
 function tempDir() {
   return mkdtempSync(join(tmpdir(), 'narrate-store-'));
+}
+
+/** A minimal valid job; the tests here care about ids, times and keys only. */
+function job(overrides: Partial<NewJob> & Pick<NewJob, 'id' | 'mediaId'>): NewJob {
+  return {
+    ownerKeyId: 'k', title: 't', description: null, userData: null, inputText: 'x', editingConfig: '{}',
+    outputBucket: 'b', outputObject: 'o', overwrite: false, createdAt: new Date(0), ...overrides,
+  };
 }
 
 runStoreContract('sqlite', async () => {
@@ -63,12 +72,8 @@ describe('sqlite store specifics', () => {
     const dir = tempDir();
     try {
       const store = createSqliteStore({ path: join(dir, 'narrate.db') });
-      const job = {
-        id: 'c'.repeat(32), mediaId: 'd'.repeat(32), ownerKeyId: 'k', title: 't', description: null, userData: null,
-        inputText: 'x', editingConfig: '{}', outputBucket: 'b', outputObject: 'o', overwrite: false, createdAt: new Date(0),
-      };
-      await store.createJob(job);
-      await expect(store.createJob({ ...job, mediaId: 'e'.repeat(32) })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+      await store.createJob(job({ id: 'c'.repeat(32), mediaId: 'd'.repeat(32) }));
+      await expect(store.createJob(job({ id: 'c'.repeat(32), mediaId: 'e'.repeat(32) }))).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
       await store.ping();
       // Writes started before close finish; later ones are refused.
       const pending = store.putSetting('k', 'v');
@@ -89,10 +94,7 @@ describe('sqlite store specifics', () => {
     try {
       const store = createSqliteStore({ path });
       const now = new Date(0);
-      await store.createJob({
-        id: 'a'.repeat(32), mediaId: 'b'.repeat(32), ownerKeyId: 'k', title: 't', description: null, userData: null,
-        inputText: 'x', editingConfig: '{}', outputBucket: 'b', outputObject: 'o', overwrite: false, createdAt: now,
-      });
+      await store.createJob(job({ id: 'a'.repeat(32), mediaId: 'b'.repeat(32), createdAt: now }));
       await store.claimJob({ workerId: 'w', leaseMs: 1000, now });
       const outcome = { state: 'Failed' as const, errorCode: 'E', errorMessage: 'm' };
       expect(await store.completeJob({ jobId: 'a'.repeat(32), workerId: 'w', now, outcome })).toBe(true);
@@ -115,11 +117,7 @@ describe('sqlite store specifics', () => {
       const store = createSqliteStore({ path });
       const total = 300;
       for (let n = 0; n < total; n++) {
-        await store.createJob({
-          id: n.toString(16).padStart(32, '0'), mediaId: `m${n.toString(16).padStart(31, '0')}`, ownerKeyId: 'k', title: 't',
-          description: null, userData: null, inputText: 'x', editingConfig: '{}', outputBucket: 'b', outputObject: `o${n}`,
-          overwrite: false, createdAt: new Date(n),
-        });
+        await store.createJob(job({ id: n.toString(16).padStart(32, '0'), mediaId: `m${n.toString(16).padStart(31, '0')}`, outputObject: `o${n}`, createdAt: new Date(n) }));
       }
       await store.close();
 
