@@ -86,18 +86,18 @@ export function createJobService({
     }
     const overwrite = parseOverwrite(params.Overwrite);
 
-    // The plan checks voice, SSML and length; <speak> attributes may change voice and format.
-    const plan = speech.check({ inputText, editing });
-    const format = plan.format;
+    // Checks voice, SSML and length; <speak> attributes may change voice and format.
+    const speechSettings = speech.check({ inputText, editing });
+    const format = speechSettings.format;
     outputKey({ object: output.object, format });
     const normalised: EditingConfig = {
       ...editing,
-      voice: editing.customizedVoice ? editing.voice : plan.voice.name,
+      voice: editing.customizedVoice ? editing.voice : speechSettings.voice.name,
       format: format.toUpperCase() as EditingConfig['format'],
-      sample_rate: plan.sampleRate,
-      volume: plan.volume,
-      speech_rate: plan.speechRate,
-      pitch_rate: plan.pitchRate,
+      sample_rate: speechSettings.sampleRate,
+      volume: speechSettings.volume,
+      speech_rate: speechSettings.speechRate,
+      pitch_rate: speechSettings.pitchRate,
     };
     return { inputText, editing: normalised, bucket: output.bucket, object: output.object, title, description, userData, overwrite };
   }
