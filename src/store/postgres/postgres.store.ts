@@ -28,6 +28,11 @@ export interface PostgresStoreOptions {
 
 type Row = Record<string, unknown>;
 
+/** The columns a new job sets, and their values from createJob's parameters $1–$12. */
+const JOB_INSERT_COLUMNS = `(id, media_id, owner_key_id, job_type, state, title, description, user_data,
+  input_text, editing_config, output_bucket, output_object, overwrite, created_at, modified_at)`;
+const JOB_INSERT_ROW = `$1, $2, $3, 'TextToSpeech', 'Created', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12`;
+
 /**
  * The shared job store: many api and worker processes on many machines, one PostgreSQL database.
  * Migrates on start (safely when several processes start at once), then resolves.
@@ -127,42 +132,33 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   return {
     async createJob(job, options) {
+      // $1–$12 the job, $13–$14 the NOTIFY, which rides in the same statement so it is sent
+      // exactly when the row commits.
+      const values: unknown[] = [job.id, job.mediaId, job.ownerKeyId, job.title, job.description, job.userData, job.inputText,
+        job.editingConfig, job.outputBucket, job.outputObject, job.overwrite, job.createdAt, WORK_CHANNEL, schema];
       const nonce = options?.nonce;
-      if (nonce) {
-        await purgeNoncesLazily(nonce.now);
-        // One statement: the job row exists only if the nonce was fresh, and both commit together.
+      if (!nonce) {
         const { rows } = await q(
-          'narrate_create_job_with_nonce',
-          `WITH n AS (
-             INSERT INTO nonces (key_id, nonce, expires_at) VALUES ($15, $16, $17)
-             ON CONFLICT (key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE nonces.expires_at <= $18
-             RETURNING 1),
-           ins AS (
-             INSERT INTO jobs (id, media_id, owner_key_id, job_type, state, title, description, user_data,
-               input_text, editing_config, output_bucket, output_object, overwrite, created_at, modified_at)
-             SELECT $1, $2, $3, 'TextToSpeech', 'Created', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12
-             WHERE EXISTS (SELECT 1 FROM n)
-             RETURNING *)
+          'narrate_create_job',
+          `WITH ins AS (INSERT INTO jobs ${JOB_INSERT_COLUMNS} VALUES (${JOB_INSERT_ROW}) RETURNING *)
            SELECT ins.*, pg_notify($13, $14) FROM ins`,
-          [job.id, job.mediaId, job.ownerKeyId, job.title, job.description, job.userData, job.inputText, job.editingConfig,
-            job.outputBucket, job.outputObject, job.overwrite, job.createdAt, WORK_CHANNEL, schema,
-            nonce.keyId, nonce.nonce, later(nonce.now, nonce.ttlMs), nonce.now],
+          values,
         );
-        if (!rows[0]) throw errors.nonceUsed();
         return rowToJob(rows[0]);
       }
-      // The NOTIFY rides in the same statement, so it is sent exactly when the row commits.
+      await purgeNoncesLazily(nonce.now);
+      // One statement: the job row exists only if the nonce was fresh, and both commit together.
       const { rows } = await q(
-        'narrate_create_job',
-        `WITH ins AS (
-           INSERT INTO jobs (id, media_id, owner_key_id, job_type, state, title, description, user_data,
-             input_text, editing_config, output_bucket, output_object, overwrite, created_at, modified_at)
-           VALUES ($1, $2, $3, 'TextToSpeech', 'Created', $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
-           RETURNING *)
+        'narrate_create_job_with_nonce',
+        `WITH n AS (
+           INSERT INTO nonces (key_id, nonce, expires_at) VALUES ($15, $16, $17)
+           ON CONFLICT (key_id, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE nonces.expires_at <= $18
+           RETURNING 1),
+         ins AS (INSERT INTO jobs ${JOB_INSERT_COLUMNS} SELECT ${JOB_INSERT_ROW} WHERE EXISTS (SELECT 1 FROM n) RETURNING *)
          SELECT ins.*, pg_notify($13, $14) FROM ins`,
-        [job.id, job.mediaId, job.ownerKeyId, job.title, job.description, job.userData, job.inputText, job.editingConfig,
-          job.outputBucket, job.outputObject, job.overwrite, job.createdAt, WORK_CHANNEL, schema],
+        [...values, nonce.keyId, nonce.nonce, later(nonce.now, nonce.ttlMs), nonce.now],
       );
+      if (!rows[0]) throw errors.nonceUsed();
       return rowToJob(rows[0]);
     },
     async getJob(id) {
