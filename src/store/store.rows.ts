@@ -1,4 +1,4 @@
-import type { AccessKeyRecord, DeliveryRecord, JobRecord, JobResult, JobState, QueueMessage } from './store.types.js';
+import type { AccessKeyRecord, DeliveryRecord, JobRecord, JobResult, JobState, NewJob, QueueMessage } from './store.types.js';
 
 /**
  * Row → record mapping shared by both stores. SQLite hands back epoch-ms integers and 0/1,
@@ -22,6 +22,34 @@ function toBool(value: unknown): boolean {
 
 function strOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
+}
+
+/** A job exactly as createJob stores it: Created, never claimed, no result yet. */
+export function newJobRecord(job: NewJob): JobRecord {
+  return {
+    id: job.id,
+    mediaId: job.mediaId,
+    ownerKeyId: job.ownerKeyId,
+    jobType: 'TextToSpeech',
+    state: 'Created',
+    title: job.title,
+    description: job.description,
+    userData: job.userData,
+    inputText: job.inputText,
+    editingConfig: job.editingConfig,
+    outputBucket: job.outputBucket,
+    outputObject: job.outputObject,
+    overwrite: job.overwrite,
+    createdAt: new Date(job.createdAt.getTime()),
+    modifiedAt: new Date(job.createdAt.getTime()),
+    attempts: 0,
+    progress: 0,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    result: null,
+    errorCode: null,
+    errorMessage: null,
+  };
 }
 
 export function rowToJob(row: Row): JobRecord {

@@ -106,4 +106,15 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'fewer job indexes',
+    // Every index is more work for each submit. No query filters on the owner (ListSmartJobs lists
+    // the whole account, as Alibaba's does). The partial claim index stays: with SKIP LOCKED,
+    // concurrent claimers step through it past each other's locked rows.
+    sql: `
+DROP INDEX jobs_owner_state_created;
+DROP INDEX jobs_owner_created;
+`,
+  },
 ];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../store.test-suite.js';
+import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import { createPostgresStore } from './postgres.store.js';
 
 const url = process.env.NARRATE_TEST_DATABASE_URL;
@@ -66,9 +67,9 @@ describe.skipIf(!url)('postgres store', () => {
       await Promise.all(stores.map((s) => s.close()));
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      const { rows } = await client.query(`SELECT version FROM "${schema}".narrate_migrations`);
+      const { rows } = await client.query(`SELECT version FROM "${schema}".narrate_migrations ORDER BY version`);
       await client.end();
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(rows).toEqual(POSTGRES_MIGRATIONS.map(({ version }) => ({ version })));
     });
 
     it('wakes a worker in another store instance (another process) through NOTIFY, only for its own schema', async () => {

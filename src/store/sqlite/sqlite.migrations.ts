@@ -109,4 +109,16 @@ CREATE TABLE settings (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'fewer job indexes',
+    // Every index is one more b-tree page each submit writes and fsyncs. No query filters on the
+    // owner (ListSmartJobs lists the whole account, as Alibaba's does), and jobs_state_created
+    // already serves the claim's "oldest Created job" in index order.
+    sql: `
+DROP INDEX jobs_owner_state_created;
+DROP INDEX jobs_owner_created;
+DROP INDEX jobs_claim_created;
+`,
+  },
 ];

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runStoreContract } from '../store.test-suite.js';
 import type { NewJob } from '../store.types.js';
+import { SQLITE_MIGRATIONS } from './sqlite.migrations.js';
 import { createSqliteStore } from './sqlite.store.js';
 
 function tempDir() {
@@ -47,8 +48,29 @@ describe('sqlite store specifics', () => {
 
       const raw = new Database(path);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 1 }]);
+      expect(raw.prepare('SELECT version FROM schema_version ORDER BY version').all()).toEqual(SQLITE_MIGRATIONS.map(({ version }) => ({ version })));
       raw.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('claims and lists jobs in index order, never by scanning and sorting the table', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'narrate.db');
+    try {
+      const store = createSqliteStore({ path });
+      await store.close();
+      const raw = new Database(path);
+      const plan = (sql: string) => (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail).join('; ');
+      const claim = plan(`SELECT id, created_at FROM jobs WHERE state = 'Created' ORDER BY created_at, id LIMIT 1`);
+      const byState = plan(`SELECT * FROM jobs WHERE state = 'Finished' ORDER BY created_at DESC, id DESC LIMIT 10`);
+      const all = plan(`SELECT * FROM jobs ORDER BY created_at, id LIMIT 10`);
+      raw.close();
+      for (const detail of [claim, byState, all]) {
+        expect(detail).toMatch(/USING (COVERING )?INDEX jobs_(state_)?created/);
+        expect(detail).not.toMatch(/TEMP B-TREE/);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { errors } from '../../shared/errors.js';
 import type { JobState, JobStore, ListJobsQuery } from '../store.types.js';
-import { emptyStateCounts, rowToAccessKey, rowToDelivery, rowToJob, rowToQueueMessage } from '../store.rows.js';
+import { emptyStateCounts, newJobRecord, rowToAccessKey, rowToDelivery, rowToJob, rowToQueueMessage } from '../store.rows.js';
 import { decodePageToken, encodePageToken } from '../store.paging.js';
 import { createWorkSignal } from '../store.work-signal.js';
 import { openSqliteConnection, type SqliteConnectionOptions } from './sqlite.connection.js';
@@ -93,10 +93,10 @@ export function createSqliteStore(options: SqliteStoreOptions): JobStore {
 
   return {
     async createJob(job, options) {
-      const row = await writer.call('createJob', { job, nonce: options?.nonce });
-      if (!row) throw errors.nonceUsed();
+      const created = await writer.call('createJob', { job, nonce: options?.nonce });
+      if (!created) throw errors.nonceUsed();
       work.raise();
-      return rowToJob(row);
+      return newJobRecord(job);
     },
     async getJob(id) {
       const row = st.getJob.get(id) as Row | undefined;

@@ -18,8 +18,7 @@ export function createSqliteWrites(db: Database.Database) {
     insertJob: db.prepare(`INSERT INTO jobs (id, media_id, owner_key_id, job_type, state, title, description, user_data,
         input_text, editing_config, output_bucket, output_object, overwrite, created_at, modified_at)
       VALUES (@id, @mediaId, @ownerKeyId, 'TextToSpeech', 'Created', @title, @description, @userData,
-        @inputText, @editingConfig, @outputBucket, @outputObject, @overwrite, @createdAt, @createdAt)
-      RETURNING *`),
+        @inputText, @editingConfig, @outputBucket, @outputObject, @overwrite, @createdAt, @createdAt)`),
     deletePendingDeliveries: db.prepare(`DELETE FROM deliveries WHERE job_id = ? AND state = 'pending'`),
     deleteJob: db.prepare('DELETE FROM jobs WHERE id = ?'),
     // Two index-ordered candidates instead of one OR query, so a deep backlog is never sorted.
@@ -84,11 +83,14 @@ export function createSqliteWrites(db: Database.Database) {
   }
 
   return {
-    /** The new row, or null (and nothing written) when `nonce` was already used. */
-    createJob({ job, nonce }: { job: NewJob; nonce?: NonceUse }): Row | null {
+    /**
+     * Inserts the job; false (and nothing written) when `nonce` was already used. The caller knows
+     * the row it asked for (newJobRecord), so nothing is read back across the thread boundary.
+     */
+    createJob({ job, nonce }: { job: NewJob; nonce?: NonceUse }): boolean {
       // Each write runs in its own savepoint (group commit), so returning before the insert leaves nothing behind.
-      if (nonce && !useNonce(nonce)) return null;
-      return st.insertJob.get({
+      if (nonce && !useNonce(nonce)) return false;
+      st.insertJob.run({
         id: job.id,
         mediaId: job.mediaId,
         ownerKeyId: job.ownerKeyId,
@@ -101,7 +103,8 @@ export function createSqliteWrites(db: Database.Database) {
         outputObject: job.outputObject,
         overwrite: job.overwrite ? 1 : 0,
         createdAt: job.createdAt.getTime(),
-      }) as Row;
+      });
+      return true;
     },
     deleteJobs(ids: string[]): number {
       let deleted = 0;
