@@ -4,13 +4,14 @@
  *
  * 1. Signed submits per second: real SubmitAudioProduceJob requests (ACS3-HMAC-SHA256, form body,
  *    a fresh nonce each) over HTTP on loopback with N requests in flight, against `narrate api`
- *    (its own process, SQLite in a temp dir, synchronous=FULL, no worker) and against a bare
- *    Fastify route in its own process (same requests, same client, answers without doing anything).
+ *    (its own process, compiled from the current sources first and run from dist/ as `npx narrate`
+ *    runs, SQLite in a temp dir, synchronous=FULL, no worker) and against a bare Fastify route in
+ *    its own process (plain JavaScript; same requests, same client, answers without doing anything).
  * 2. Submit → Finished latency of a 200-character Chinese job on an in-process api+worker server,
  *    polled with GetSmartHandleJob every 5 ms, minus the pure synthesis time of the same text
  *    (speech.prepare + render to memory, same process, same engine).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +57,7 @@ function submitRequest({ port, index, key = KEY }: { port: number; index: number
 
 /** Starts the bare Fastify baseline in its own process and waits for its port. */
 async function startBareServer(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'support', 'bare-server.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'support', 'bare-server.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -77,10 +78,18 @@ async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
+/** Compiles src/ into dist/, so the bench runs what `npx narrate` would run from these sources. */
+function buildDist(): void {
+  const built = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('tsc -p tsconfig.build.json failed');
+}
+
 async function throughput(): Promise<void> {
+  buildDist();
   const dataDir = await mkdtemp(path.join(DATA_BASE, 'narrate-bench-api-'));
   const narratePort = await freePort();
   const narrate = await startNarrateProcess({
+    from: 'dist',
     command: 'api',
     args: ['--data-dir', dataDir, '--voices-dir', path.join(dataDir, 'voices'), '--port', String(narratePort), '--access-keys', `${KEY.id}:${KEY.secret}`, '--rate-limit', '0'],
   });

@@ -1,6 +1,6 @@
 /**
- * Runs `narrate <command>` as a real child process (through tsx, so tests use the current source),
- * for tests that kill and restart it.
+ * Runs `narrate <command>` as a real child process, for tests that kill and restart it (through
+ * tsx, so tests use the current source) and for benches (from dist/, as `npx narrate` runs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -28,9 +28,23 @@ export interface NarrateProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the process and waits for its "started" log line. */
-export async function startNarrateProcess({ command, args, env = {} }: { command: 'serve' | 'api' | 'worker'; args: string[]; env?: Record<string, string> }): Promise<NarrateProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'narrate.ts'), command, ...args], {
+/**
+ * Starts the process and waits for its "started" log line. `from: 'dist'` runs the compiled CLI
+ * (bin/narrate.js); the caller makes sure dist/ is current (`npm run build`).
+ */
+export async function startNarrateProcess({
+  command,
+  args,
+  env = {},
+  from = 'source',
+}: {
+  command: 'serve' | 'api' | 'worker';
+  args: string[];
+  env?: Record<string, string>;
+  from?: 'source' | 'dist';
+}): Promise<NarrateProcess> {
+  const entry = from === 'dist' ? [path.join(ROOT, 'bin', 'narrate.js')] : ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'narrate.ts')];
+  const child = spawn(process.execPath, [...entry, command, ...args], {
     cwd: ROOT,
     env: { ...process.env, NARRATE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,9 @@
 /**
  * The baseline for bench/api: a Fastify server whose only route accepts the same request as
  * SubmitAudioProduceJob (any path, form body read as text) and answers a small JSON document
- * without doing anything. Run as its own process so it gets a core of its own, like Narrate.
- *   node --import tsx bench/support/bare-server.ts   → prints "listening PORT"
+ * without doing anything. Run as its own process so it gets a core of its own, like Narrate, and
+ * as plain JavaScript, as Narrate runs from its compiled dist/.
+ *   node bench/support/bare-server.mjs   → prints "listening PORT"
  */
 import Fastify from 'fastify';
 
