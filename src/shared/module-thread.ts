@@ -1,5 +1,5 @@
 /**
- * Worker threads that run one of Narrate's own modules (the SQLite writer, the MP3 encoder).
+ * Worker threads that run one of Narrate's own TypeScript modules (the SQLite writer thread).
  * The thread is started from a small eval script so the same code runs from the compiled package
  * (.js) and from the TypeScript sources under tsx or vitest (.ts), where it registers tsx first.
  */
