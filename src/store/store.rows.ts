@@ -26,22 +26,13 @@ function strOrNull(value: unknown): string | null {
 
 /** A job exactly as createJob stores it: Created, never claimed, no result yet. */
 export function newJobRecord(job: NewJob): JobRecord {
+  const createdAt = new Date(job.createdAt.getTime());
   return {
-    id: job.id,
-    mediaId: job.mediaId,
-    ownerKeyId: job.ownerKeyId,
+    ...job,
     jobType: 'TextToSpeech',
     state: 'Created',
-    title: job.title,
-    description: job.description,
-    userData: job.userData,
-    inputText: job.inputText,
-    editingConfig: job.editingConfig,
-    outputBucket: job.outputBucket,
-    outputObject: job.outputObject,
-    overwrite: job.overwrite,
-    createdAt: new Date(job.createdAt.getTime()),
-    modifiedAt: new Date(job.createdAt.getTime()),
+    createdAt,
+    modifiedAt: new Date(createdAt.getTime()),
     attempts: 0,
     progress: 0,
     leaseOwner: null,
