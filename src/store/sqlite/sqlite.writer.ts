@@ -8,8 +8,8 @@
  * `:memory:` databases cannot be shared between connections, so they write inline, on the
  * calling thread, through the same group commit.
  */
+import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { startModuleThread } from '../../shared/module-thread.js';
 import { createGroupCommit } from './sqlite.group-commit.js';
 import { createSqliteWrites, type SqliteWriteOp, type SqliteWrites } from './sqlite.writes.js';
 import type { SqliteConnectionOptions } from './sqlite.connection.js';
@@ -49,11 +49,25 @@ export function createInlineSqliteWriter(db: Database.Database): SqliteWriter {
   };
 }
 
+// The thread bootstrap is a small eval script so the same code runs from the compiled package
+// (.js) and from the TypeScript sources under tsx or vitest (.ts), where it registers tsx first.
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsxUrl) (await import(workerData.tsxUrl)).register();
+  await import(workerData.moduleUrl);
+})();
+`;
+
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError };
 
 /** Starts the writer thread on the database file (already migrated by the caller). */
 export function startSqliteWriterThread(options: SqliteConnectionOptions): SqliteWriter {
-  const worker = startModuleThread({ callerUrl: import.meta.url, relativePath: './sqlite.writer-thread', options });
+  const fromSource = import.meta.url.endsWith('.ts');
+  const moduleUrl = new URL(`./sqlite.writer-thread${fromSource ? '.ts' : '.js'}`, import.meta.url).href;
+  // Resolved here, from this file: an eval worker resolves bare names from the working directory.
+  const tsxUrl = fromSource ? import.meta.resolve('tsx/esm/api') : undefined;
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { moduleUrl, tsxUrl, options } });
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
