@@ -226,10 +226,12 @@ describe('callback dispatcher', () => {
     expect(await deliveryOf(after, delivery.id)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
 
-  it('start(): the loop wakes for new deliveries and for due retries, and stops on abort', async () => {
+  it('start(): the loop wakes for new deliveries and for each due retry, and stops on abort', async () => {
     const s = store();
+    // Two failures: the second retry is scheduled by a round that ran because the first came due,
+    // and must be waited for as such, not after the 60 s idle wait.
     const r = await receiver((_req, res, index) => {
-      res.statusCode = index === 0 ? 500 : 200;
+      res.statusCode = index < 2 ? 500 : 200;
       res.end();
     });
     const controller = new AbortController();
@@ -246,8 +248,8 @@ describe('callback dispatcher', () => {
     for (let i = 0; i < 200 && (await deliveryOf(s, delivery.id)).state !== 'delivered'; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
     controller.abort();
     await loop;
-    expect(await deliveryOf(s, delivery.id)).toMatchObject({ state: 'delivered', attempts: 2 });
-    expect(r.requests).toHaveLength(2);
+    expect(await deliveryOf(s, delivery.id)).toMatchObject({ state: 'delivered', attempts: 3 });
+    expect(r.requests).toHaveLength(3);
   });
 
   it('without auth sends no X-ICE headers; with the SSRF guard on, a loopback target gets no request and the refusal is recorded', async () => {

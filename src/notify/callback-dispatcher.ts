@@ -128,10 +128,12 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps) {
       let waitMs: number;
       try {
         const round = await runOnce();
+        const current = now().getTime();
+        // A due time that has passed was this round's to act on; forget it before taking the
+        // round's own retries, or it would shadow them (a retry scheduled by that very round).
+        if (knownNext !== null && knownNext.getTime() <= current) knownNext = null;
         if (round.nextDueAt !== null && (knownNext === null || round.nextDueAt < knownNext)) knownNext = round.nextDueAt;
         if (round.claimed === batchSize) continue; // there may be more due right now
-        const current = now().getTime();
-        if (knownNext !== null && knownNext.getTime() <= current) knownNext = null;
         waitMs = knownNext === null ? idleMs : Math.min(idleMs, knownNext.getTime() - current);
       } catch (error) {
         logger.error({ err: coerceError(error) }, 'callback dispatch round failed');

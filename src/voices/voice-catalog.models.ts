@@ -41,9 +41,6 @@ function checkVoice(value: unknown, index: number): CatalogVoice {
     fail(`${at}: languages must be a non-empty list of ${LANGUAGES.join(', ')}`);
   }
   if (v.accent !== undefined && v.accent !== 'en-us' && v.accent !== 'en-gb') fail(`${at}: accent must be en-us or en-gb`);
-  if (!Array.isArray(v.sampleRates) || v.sampleRates.length === 0 || !v.sampleRates.every((r) => Number.isInteger(r) && r > 0)) {
-    fail(`${at}: sampleRates must be a non-empty list of rates in Hz`);
-  }
   if (typeof v.timestamps !== 'boolean') fail(`${at}: timestamps must be true or false`);
   return {
     id: v.id,
@@ -55,7 +52,6 @@ function checkVoice(value: unknown, index: number): CatalogVoice {
     scenario: v.scenario as CatalogVoice['scenario'],
     languages: [...v.languages],
     ...(v.accent ? { accent: v.accent } : {}),
-    sampleRates: [...v.sampleRates],
     timestamps: v.timestamps,
   };
 }

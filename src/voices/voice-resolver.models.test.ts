@@ -57,7 +57,8 @@ describe('voice resolver with eSpeak NG only', () => {
     expect(siqi.engineVoice.model).toBe('cmn');
     expect(siqi.engineVoice.speaker).toMatch(/^f\d$/);
     expect(siqi.language).toBe('zh');
-    expect(siqi.supportedSampleRates).toEqual([8000, 16000, 24000]);
+    // Every voice takes every rate ICE knows: engines render at their own rate and the audio stage resamples.
+    expect(siqi.supportedSampleRates).toEqual([8000, 16000, 24000, 48000]);
     const xiaogang = resolver.resolve('Xiaogang')!;
     expect(xiaogang.engineVoice).toMatchObject({ model: 'cmn', gender: 'male' });
     expect(xiaogang.engineVoice.speaker).toMatch(/^m\d$/);

@@ -10,12 +10,11 @@
  *    (`kokoro-multi-lang-v1_0:45`) or its name from the pack catalog (`kokoro-multi-lang-v1_0:zf_xiaobei`);
  *  - `<pack>` alone: the pack's first speaker.
  */
+import { SAMPLE_RATES } from '../audio/audio.types.js';
 import type { EngineVoice, Gender, Language } from '../engine/engine.types.js';
 import { loadEspeakVariants, loadVoiceCatalog, type EspeakVariantTable } from './voice-catalog.models.js';
 import type { AliVoiceType, CatalogVoice, PackCatalogEntry, ResolvedVoice, VoiceMapping } from './voices.types.js';
 
-/** Sample rates a direct engine name accepts: every rate ICE knows; the audio stage resamples. */
-export const DIRECT_NAME_SAMPLE_RATES = [8000, 16000, 24000, 48000];
 
 export interface VoiceResolverDeps {
   /** What the engines can speak right now (TtsEngine.listVoices of every engine). */
@@ -136,7 +135,7 @@ export function createVoiceResolver(deps: VoiceResolverDeps) {
       name: cv.id,
       engineVoice,
       language: primary,
-      supportedSampleRates: [...cv.sampleRates],
+      supportedSampleRates: [...SAMPLE_RATES],
       pitchShiftSemitones: adultSpeaksChild ? table.childPitchSemitones : 0,
     };
   };
@@ -148,7 +147,7 @@ export function createVoiceResolver(deps: VoiceResolverDeps) {
     name: directName(v),
     engineVoice: v,
     language: v.languages.includes('zh') ? 'zh' : 'en',
-    supportedSampleRates: [...DIRECT_NAME_SAMPLE_RATES],
+    supportedSampleRates: [...SAMPLE_RATES],
     pitchShiftSemitones: 0,
   });
 

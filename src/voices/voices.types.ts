@@ -27,8 +27,6 @@ export interface CatalogVoice {
   languages: Language[];
   /** English accent for English voices; picks the eSpeak model and breaks ties between neural speakers. */
   accent?: 'en-us' | 'en-gb';
-  /** Output rates Alibaba accepts for this voice (Hz). */
-  sampleRates: number[];
   /** Whether Alibaba reports word/sentence timestamps for this voice. */
   timestamps: boolean;
 }

@@ -136,6 +136,12 @@ describe('authorize', () => {
     }
     expect(() => authorize({ action: 'Echo', allowedActions: [] })).toThrow();
   });
+
+  it('treats GetSmartJobResult and GetSmartHandleJob as one action, whichever name the key lists', () => {
+    expect(() => authorize({ action: 'GetSmartJobResult', allowedActions: ['ice:GetSmartHandleJob'] })).not.toThrow();
+    expect(() => authorize({ action: 'GetSmartHandleJob', allowedActions: ['ice:getsmartjobresult'] })).not.toThrow();
+    expect(() => authorize({ action: 'GetSmartJobResult', allowedActions: ['ice:SubmitAudioProduceJob'] })).toThrow();
+  });
 });
 
 describe('parseIceTimestamp', () => {

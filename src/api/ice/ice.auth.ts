@@ -135,13 +135,24 @@ export function createIceAuthenticator(options: IceAuthenticatorOptions) {
 }
 
 /**
+ * Action names that are one action under two names (the reference's doc-page title and the wire
+ * name, §0): a key allowed either may call both.
+ */
+const RAM_ALIASES: Readonly<Record<string, string>> = { 'ice:getsmartjobresult': 'ice:getsmarthandlejob' };
+
+function ramName(action: string): string {
+  const lower = action.toLowerCase();
+  return RAM_ALIASES[lower] ?? lower;
+}
+
+/**
  * RAM-style check: `*`, `ice:*` or `ice:<Action>` (case-insensitive, as RAM action names are).
  * Throws Forbidden.RAM otherwise.
  */
 export function authorize(args: { action: string; allowedActions: readonly string[] }): void {
-  const wanted = `ice:${args.action}`.toLowerCase();
+  const wanted = ramName(`ice:${args.action}`);
   for (const allowed of args.allowedActions) {
-    const a = allowed.toLowerCase();
+    const a = ramName(allowed);
     if (a === '*' || a === 'ice:*' || a === wanted) return;
   }
   throw errors.forbidden(clip(args.action));
