@@ -25,7 +25,7 @@ export function withSignedUrls(storage: ObjectStorage, { secret, ttlSeconds, now
     ...storage,
     async objectUrl(args) {
       const unsigned = new URL(await storage.objectUrl(args));
-      const expiresAt = nowSeconds() + ttlSeconds;
+      const expiresAt = nowSeconds() + (args.ttlSeconds ?? ttlSeconds);
       return `${unsigned.origin}${signBucketPath({ path: unsigned.pathname, secret, expiresAt })}`;
     },
   };

@@ -131,10 +131,14 @@ export function createJobService({
       return job;
     },
 
+    /**
+     * The job that produces (or produced) a MediaId, in any state: the MediaId is known from the
+     * moment SubmitAudioProduceJob returns it, and clients poll GetMediaInfo until it is Normal.
+     */
     async getByMediaId(mediaId: string | undefined): Promise<JobRecord> {
       if (mediaId === undefined || mediaId === '') throw errors.missingParameter('MediaId');
       const job = /^[0-9a-f]{32}$/i.test(mediaId) ? await store.getJobByMediaId(mediaId.toLowerCase()) : null;
-      if (!job || job.state !== 'Finished' || !job.result) throw errors.mediaNotFound(mediaId.slice(0, 64));
+      if (!job) throw errors.mediaNotFound(mediaId.slice(0, 64));
       return job;
     },
 

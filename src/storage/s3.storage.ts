@@ -231,11 +231,11 @@ export function createS3Storage(options: S3StorageOptions) {
       }
     },
 
-    /** A presigned GET, valid for presignTtlSeconds; publicBaseUrl is not used (the bucket serves it). */
-    async objectUrl(args: { bucket: string; key: string; publicBaseUrl: string }): Promise<string> {
+    /** A presigned GET, valid for ttlSeconds or presignTtlSeconds; publicBaseUrl is not used (the bucket serves it). */
+    async objectUrl(args: { bucket: string; key: string; publicBaseUrl: string; ttlSeconds?: number }): Promise<string> {
       validateBucketName(args.bucket);
       validateObjectKey(args.key);
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: args.bucket, Key: args.key }), { expiresIn: options.presignTtlSeconds });
+      return getSignedUrl(client, new GetObjectCommand({ Bucket: args.bucket, Key: args.key }), { expiresIn: args.ttlSeconds ?? options.presignTtlSeconds });
     },
 
     async ping(): Promise<void> {

@@ -42,7 +42,8 @@ export interface ObjectStorage {
    * A URL a client can fetch the object from: for local storage, Narrate's own /buckets route
    * under publicBaseUrl; for S3, a presigned GET valid for the configured lifetime.
    */
-  objectUrl(args: { bucket: string; key: string; publicBaseUrl: string }): Promise<string>;
+  /** A URL that downloads the object; a signed one lives `ttlSeconds` (default: the storage's own). */
+  objectUrl(args: { bucket: string; key: string; publicBaseUrl: string; ttlSeconds?: number }): Promise<string>;
   /** Cheap check for readiness. */
   ping(): Promise<void>;
 }

@@ -175,6 +175,10 @@ describe('Overwrite', () => {
     expect(result.ErrorCode).toBe('OutputObjectExists');
     expect(result.ErrorMessage).toContain('keep/mine.mp3');
     expect(await readFile(existing, 'utf8')).toBe('precious');
+    // The media asset of a failed job never became a file.
+    const failedMedia = await call('GetMediaInfo', { MediaId: submitted.MediaId });
+    expect(failedMedia.MediaInfo.MediaBasicInfo.Status).toBe('PrepareFail');
+    expect(failedMedia.MediaInfo.FileInfoList).toEqual([]);
 
     const replaced = await call('SubmitAudioProduceJob', {
       EditingConfig: JSON.stringify({ voice: 'Siqi' }),
@@ -185,5 +189,56 @@ describe('Overwrite', () => {
     expect((await finished(call, replaced.JobId)).State).toBe('Finished');
     const audio = await decodeAudio(new Uint8Array(await readFile(existing)), 'mp3');
     expect(audio.durationMs).toBeGreaterThan(300);
+  });
+});
+
+describe('GetMediaInfo', () => {
+  it('knows the MediaId from the moment Submit returns it: Init while queued, no file yet', async () => {
+    // An api without a worker: the job stays Created.
+    const apiOnly = await startTestServer({}, { api: true, worker: false });
+    try {
+      const client = popCoreClient({ port: apiOnly.port, ...TEST_KEY });
+      const call = (action: string, params: Record<string, string>) => client.request(action, params, { method: 'POST' }) as Promise<Body>;
+      const submitted = await call('SubmitAudioProduceJob', {
+        EditingConfig: JSON.stringify({ voice: 'Siqi' }),
+        InputConfig: '你好。',
+        OutputConfig: JSON.stringify({ bucket: 'b', object: 'queued' }),
+        Title: 'queued',
+      });
+      const info = await call('GetMediaInfo', { MediaId: submitted.MediaId });
+      expect(info.MediaInfo.MediaId).toBe(submitted.MediaId);
+      expect(info.MediaInfo.MediaBasicInfo).toMatchObject({ MediaId: submitted.MediaId, Status: 'Init', Title: 'queued', MediaType: 'audio', InputURL: '' });
+      expect(info.MediaInfo.FileInfoList).toEqual([]);
+      const unknown = await call('GetMediaInfo', { MediaId: 'f'.repeat(32) }).catch((error: { code?: string }) => error);
+      expect(unknown).toMatchObject({ code: 'MediaNotFound' });
+    } finally {
+      await apiOnly.stop();
+    }
+  });
+
+  it('AuthTimeout sets the lifetime of the signed file URL; a bad one is refused naming it', async () => {
+    const client = popCoreClient({ port: server.port, ...TEST_KEY });
+    const call = (action: string, params: Record<string, string>) => client.request(action, params, { method: 'POST' }) as Promise<Body>;
+    const submitted = await call('SubmitAudioProduceJob', {
+      EditingConfig: JSON.stringify({ voice: 'Harry', format: 'WAV' }),
+      InputConfig: 'Hello there.',
+      OutputConfig: JSON.stringify({ bucket: 'b', object: 'lifetime' }),
+    });
+    expect((await finished(call, submitted.JobId)).State).toBe('Finished');
+    const expiresOf = (url: string) => Number(new URL(url).searchParams.get('Expires')) - Date.now() / 1000;
+    const short = await call('GetMediaInfo', { MediaId: submitted.MediaId, AuthTimeout: '60' });
+    const url = short.MediaInfo.FileInfoList[0].FileBasicInfo.FileUrl as string;
+    expect(short.MediaInfo.MediaBasicInfo.Status).toBe('Normal');
+    expect(expiresOf(url)).toBeGreaterThan(50);
+    expect(expiresOf(url)).toBeLessThanOrEqual(61);
+    expect((await fetch(url)).status).toBe(200);
+    // Without it, the server's own lifetime (an hour by default).
+    const standard = await call('GetMediaInfo', { MediaId: submitted.MediaId });
+    expect(expiresOf(standard.MediaInfo.FileInfoList[0].FileBasicInfo.FileUrl)).toBeGreaterThan(3500);
+    for (const bad of ['0', '-5', '1.5', 'soon', String(8 * 24 * 3600)]) {
+      const refused = await call('GetMediaInfo', { MediaId: submitted.MediaId, AuthTimeout: bad }).catch((error: { code?: string; message?: string }) => error);
+      expect(refused, bad).toMatchObject({ code: 'InvalidParameter' });
+      expect((refused as { message: string }).message, bad).toContain('AuthTimeout');
+    }
   });
 });

@@ -4,6 +4,7 @@
  * returns the response body without RequestId (the protocol layer adds it).
  */
 import { iceTime } from '../../shared/clock.js';
+import { errors } from '../../shared/errors.js';
 import type { JobRecord } from '../../store/store.types.js';
 import type { ObjectStorage } from '../../storage/storage.types.js';
 import type { JobService, SubmitParams } from '../../jobs/jobs.service.js';
@@ -13,6 +14,22 @@ import type { IceActionContext, IceActionHandler } from '../ice/ice.plugin.js';
 import type { FastifyRequest } from 'fastify';
 
 type IceAction = IceActionHandler;
+
+/** ICE media asset statuses for a job that has no file (yet). */
+const MEDIA_STATUS: Record<JobRecord['state'], string> = { Created: 'Init', Executing: 'Preparing', Failed: 'PrepareFail', Finished: 'Normal' };
+
+/** Longest signed-URL lifetime a client may ask for with AuthTimeout: 7 days, S3's own limit. */
+const MAX_URL_SECONDS = 7 * 24 * 3600;
+
+/** GetMediaInfo's AuthTimeout: the signed URLs' lifetime in seconds, or the server's default. */
+function urlLifetime(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_URL_SECONDS) {
+    throw errors.invalidParameter('AuthTimeout', `it must be a whole number of seconds from 1 to ${MAX_URL_SECONDS}.`);
+  }
+  return seconds;
+}
 
 export function createJobActions({
   jobs,
@@ -85,28 +102,37 @@ export function createJobActions({
     GetMediaInfo: async ({ params, request }) => {
       const publicBaseUrl = publicBaseUrlOf(request);
       const job = await jobs.getByMediaId(params.MediaId);
-      const result = job.result!;
-      const url = await storage.objectUrl({ bucket: result.bucket, key: result.key, publicBaseUrl });
-      const info = await storage.headObject({ bucket: result.bucket, key: result.key });
-      const seconds = (result.durationMs / 1000).toFixed(6);
+      const ttlSeconds = urlLifetime(params.AuthTimeout);
       const created = iceTime(job.createdAt);
       const modified = iceTime(job.modifiedAt);
+      const result = job.state === 'Finished' ? job.result : null;
+      const basicInfo = {
+        MediaId: job.mediaId,
+        MediaType: 'audio',
+        BusinessType: 'general',
+        Source: storage.kind === 's3' ? 's3' : 'local',
+        Title: job.title,
+        Description: job.description ?? '',
+        CreateTime: created,
+        ModifiedTime: modified,
+        UserData: job.userData ?? '',
+      };
+      if (!result) {
+        // Not produced yet (or never will be): the asset exists with no file, as ICE's media
+        // statuses say, so a client polling for Normal keeps polling or stops at PrepareFail.
+        return { MediaInfo: { MediaId: job.mediaId, MediaBasicInfo: { ...basicInfo, InputURL: '', Status: MEDIA_STATUS[job.state] }, FileInfoList: [] } };
+      }
+      const url = await storage.objectUrl({ bucket: result.bucket, key: result.key, publicBaseUrl, ttlSeconds });
+      const info = await storage.headObject({ bucket: result.bucket, key: result.key });
+      const seconds = (result.durationMs / 1000).toFixed(6);
       return {
         MediaInfo: {
           MediaId: job.mediaId,
           MediaBasicInfo: {
-            MediaId: job.mediaId,
+            ...basicInfo,
             InputURL: url,
-            MediaType: 'audio',
-            BusinessType: 'general',
-            Source: storage.kind === 's3' ? 's3' : 'local',
-            Title: job.title,
-            Description: job.description ?? '',
-            CreateTime: created,
-            ModifiedTime: modified,
             // The object is written before the job is marked Finished, so the media is Normal at once.
             Status: info ? 'Normal' : 'Deleted',
-            UserData: job.userData ?? '',
           },
           FileInfoList: [
             {
