@@ -75,7 +75,18 @@ export interface SsmlReadResult {
   overrides: SpeakOverrides;
 }
 
+/**
+ * `<speak>` attributes override the request's settings (reference §1.4) for the whole job when the
+ * input is all SSML. When plain text stands outside the blocks, a block's voice, rate, pitch and
+ * volume stay inside it (the text around keeps the request's settings); the output format and
+ * sample rate are the file's, so they apply job-wide either way.
+ */
 export function readSsml(input: string): SsmlReadResult {
+  const whole = readSsmlBlocks(input, { scoped: false });
+  return whole.textOutsideBlocks ? readSsmlBlocks(input, { scoped: true }) : whole;
+}
+
+function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlReadResult & { textOutsideBlocks: boolean } {
   // Built only when an error needs a position: it costs a pass over the input.
   let mapper: ReturnType<typeof createPositionMapper> | undefined;
   const positions = { at: (offset: number) => (mapper ??= createPositionMapper(input)).at(offset) };
@@ -94,6 +105,7 @@ export function readSsml(input: string): SsmlReadResult {
   const stack: Frame[] = [];
   let tagStart = 0;
   let speakBlocks = 0;
+  let textOutsideBlocks = false;
   /** Multiplies onto every piece of the current <speak> block: its rate/pitch/volume against the job's. */
   let blockProsody: PieceProsody = NEUTRAL_PROSODY;
 
@@ -103,6 +115,7 @@ export function readSsml(input: string): SsmlReadResult {
   const onText = (text: string) => {
     const frame = top();
     if (!frame) return; // whitespace after the synthetic root closes
+    if (frame.name === ROOT && text.trim() !== '') textOutsideBlocks = true;
     if (frame.name === 'break') {
       if (text.trim() !== '') fail('<break> must be empty', frame.start);
       return;
@@ -148,7 +161,7 @@ export function readSsml(input: string): SsmlReadResult {
           if (key === 'version') continue;
           Object.assign(block, check(parseSpeakAttribute(key, value)));
         }
-        blockProsody = mergeBlockOverrides({ overrides, block, isFirst: speakBlocks === 0, fail: (reason) => fail(reason, start) });
+        blockProsody = mergeBlockOverrides({ overrides, block, isFirst: speakBlocks === 0 && !scoped, scoped, fail: (reason) => fail(reason, start) });
         speakBlocks++;
         frame.prosody = blockProsody;
         frame.voice = block.voice;
@@ -276,20 +289,22 @@ export function readSsml(input: string): SsmlReadResult {
   });
 
   parser.write(wrapped).close();
-  return { items, overrides };
+  return { items, overrides, textOutsideBlocks };
 }
 
 const HAN = /\p{Script=Han}/u;
 const PINYIN = /^[a-zA-ZüÜvV]+[1-5](\s+[a-zA-ZüÜvV]+[1-5])*$/;
 
 /**
- * The first <speak> block's attributes become the job's overrides. A later block may not change the
- * output format; a different rate, pitch or volume becomes prosody relative to the job's settings.
+ * The first <speak> block's attributes become the job's overrides (unless `scoped`: then every
+ * block keeps its voice and prosody to itself). A later block may not change the output format; a
+ * different rate, pitch or volume becomes prosody relative to the job's settings.
  */
-function mergeBlockOverrides({ overrides, block, isFirst, fail }: {
+function mergeBlockOverrides({ overrides, block, isFirst, scoped, fail }: {
   overrides: SpeakOverrides;
   block: SpeakOverrides;
   isFirst: boolean;
+  scoped: boolean;
   fail: (reason: string) => never;
 }): PieceProsody {
   if (isFirst) {
@@ -302,7 +317,7 @@ function mergeBlockOverrides({ overrides, block, isFirst, fail }: {
     }
     if (block[key] !== undefined && overrides[key] === undefined) overrides[key] = block[key] as never;
   }
-  if (overrides.voice === undefined && block.voice !== undefined) overrides.voice = block.voice;
+  if (!scoped && overrides.voice === undefined && block.voice !== undefined) overrides.voice = block.voice;
   const rate = block.speechRate === undefined ? 1 : speechRateToMultiplier(block.speechRate) / speechRateToMultiplier(overrides.speechRate ?? 0);
   const pitch = block.pitchRate === undefined ? 1 : pitchRateToRatio(block.pitchRate) / pitchRateToRatio(overrides.pitchRate ?? 0);
   const baseVolume = overrides.volume ?? 50;

@@ -39,7 +39,26 @@ describe('SSML tags', () => {
   it('several <speak> blocks mixed with plain text, each block with its own voice', () => {
     const parsed = parse('<speak voice="siqi">第一段。</speak>中间的文字。<speak voice="harry">Hello.</speak>');
     expect(parsed.segments.map((s) => [s.text, s.voice])).toEqual([['第一段。', 'siqi'], ['中间的文字。', undefined], ['Hello.', 'harry']]);
-    expect(parsed.overrides.voice).toBe('siqi');
+    // The text between the blocks keeps the request's voice: no block's voice becomes the job's.
+    expect(parsed.overrides.voice).toBeUndefined();
+  });
+
+  it("with plain text around it, a block keeps its rate, pitch and volume to itself; its format and rate are the file's", () => {
+    const parsed = parse('前言很长的一句话。<speak rate="500" pitch="-500" volume="100" encodeType="wav" sampleRate="24000">块。</speak>结尾也是很长的一句话！');
+    const prosodyOf = (index: number) => {
+      const piece = parsed.segments[index].pieces[0];
+      return piece.kind === 'text' ? piece.prosody : null;
+    };
+    expect(prosodyOf(0)).toEqual(neutral);
+    expect(prosodyOf(1)).toMatchObject({ rate: 2, pitch: 0.5, volume: 2 });
+    expect(prosodyOf(2)).toEqual(neutral);
+    expect(parsed.overrides).toEqual({ format: 'wav', sampleRate: 24000 });
+  });
+
+  it("an input that is all SSML takes the first block's attributes as the job's settings", () => {
+    const parsed = parse(' <speak voice="harry" rate="500">One.</speak>\n<speak>Two.</speak> ', 'en');
+    expect(parsed.overrides).toEqual({ voice: 'harry', speechRate: 500 });
+    expect(parsed.segments.map((s) => s.voice)).toEqual(['harry', undefined]);
   });
 
   it('a later <speak> block with another rate becomes relative prosody', () => {
