@@ -71,4 +71,14 @@ describe('timeStretch', () => {
     expect(fundamentalHz(out, 16000) / 160).toBeCloseTo(1, 1);
     await expect(stretchAndShift({ samples: tone, sampleRate: 16000, tempo: 0 })).rejects.toThrow(RangeError);
   });
+
+  it('recovers from a trap inside Rubber Band: the next call gets a fresh instance', async () => {
+    const tone = harmonicTone({ f0: 200, sampleRate: 16000, seconds: 0.1 });
+    // A 4000× stretch overruns Rubber Band's buffers inside WASM (the pipeline never asks for one:
+    // it clamps tempo to 0.25–4). Before the fix every later call on the instance failed too.
+    await expect(stretchAndShift({ samples: tone, sampleRate: 16000, tempo: 0.00025 })).rejects.toThrow(WebAssembly.RuntimeError);
+    const shifted = await stretchAndShift({ samples: tone, sampleRate: 16000, pitchRatio: 1.5 });
+    expect(shifted).toHaveLength(tone.length);
+    expect(Math.max(...shifted.map(Math.abs))).toBeGreaterThan(0.05);
+  });
 });

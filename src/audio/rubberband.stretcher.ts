@@ -3,7 +3,7 @@
  * first, which gives the best quality; segments are short, ≤ ~60 s).
  */
 import { concatSamples } from './samples.models.js';
-import { loadRubberBand, type RubberBandModule } from './wasm.loaders.js';
+import { discardRubberBand, loadRubberBand, type RubberBandModule } from './wasm.loaders.js';
 
 // Option bits from rubberband-c.h.
 const OPTION = {
@@ -66,7 +66,14 @@ export async function stretchAndShift({ samples, sampleRate, tempo = 1, pitchRat
   const outLength = Math.round(samples.length / tempo);
   if (samples.length === 0) return new Float32Array(0);
   signal?.throwIfAborted();
-  const out = await runOffline({ m: await loadRubberBand(), samples, sampleRate, timeRatio: 1 / tempo, pitchRatio, options, signal });
+  const m = await loadRubberBand();
+  let out: Float32Array;
+  try {
+    out = await runOffline({ m, samples, sampleRate, timeRatio: 1 / tempo, pitchRatio, options, signal });
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) discardRubberBand(m);
+    throw error;
+  }
   if (out.length === outLength) return out;
   // Rubber Band lands within a few samples of the target; make the length exact so the
   // pipeline's timing arithmetic (sentence offsets) never drifts.
@@ -145,10 +152,19 @@ async function runOffline({ m, samples, sampleRate, timeRatio, pitchRatio, optio
     await feed('study');
     await feed('process');
     drain();
-  } finally {
+  } catch (error) {
+    // After a trap the instance is discarded whole; freeing into its broken heap could trap again
+    // and hide the first error.
+    if (error instanceof WebAssembly.RuntimeError) throw error;
+    release();
+    throw error;
+  }
+  release();
+  return concatSamples(parts);
+
+  function release() {
     m._rubberband_delete(state);
     m._free(bufPtr);
     m._free(planesPtr);
   }
-  return concatSamples(parts);
 }

@@ -83,3 +83,14 @@ export function loadRubberBand(): Promise<RubberBandModule> {
   rubberband.catch(() => (rubberband = undefined));
   return rubberband;
 }
+
+/**
+ * Drops a Rubber Band instance that trapped (a WebAssembly.RuntimeError mid-call leaves its heap
+ * and allocator in an unknown state, and every later call on it failed): the next loadRubberBand()
+ * instantiates a fresh one. Calls already running on the old instance finish or fail on their own.
+ */
+export function discardRubberBand(broken: RubberBandModule): void {
+  void rubberband?.then((current) => {
+    if (current === broken) rubberband = undefined;
+  });
+}

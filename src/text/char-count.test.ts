@@ -21,6 +21,15 @@ describe('character counting (reference §8)', () => {
     expect(parsed.segments[0].charCount).toBe(4);
   });
 
+  it('does not count sentence, paragraph or block boundaries either', () => {
+    const sentences = '<speak>' + '<s>一二三四五六七八九十</s>'.repeat(1000) + '</speak>';
+    expect(parseInput(sentences, { language: 'zh', maxChars: 10_000 }).charCount).toBe(10_000);
+    const blocks = '<speak><p>一二</p><p>三</p></speak><!-- note --><speak>四</speak>';
+    expect(parseInput(blocks, { language: 'zh', maxChars: 10_000 }).charCount).toBe(4);
+    // A space the text itself has still counts.
+    expect(parseInput('<speak><s>Hello</s> <s>world</s></speak>', { language: 'en', maxChars: 10_000 }).charCount).toBe(11);
+  });
+
   it('counts each segment for progress', () => {
     const parsed = parseInput('说起郭德纲，他现在可以说是红得发紫了。', { language: 'zh', maxChars: 10_000 });
     expect(parsed.segments.map((s) => s.charCount)).toEqual([6, 13]);

@@ -54,11 +54,11 @@ export function parseInput(input: string, options: ParseOptions): ParsedInput {
 }
 
 /** What the reference counts: the text content, tags and attributes (including <sub alias>) excluded. */
+/** The text an SSML input speaks, for counting: tags (sentence and block boundaries too) add nothing. */
 function spokenText(items: readonly InlineItem[]): string {
   let text = '';
   for (const item of items) {
     if (item.kind === 'text' || item.kind === 'phoneme') text += item.text;
-    else if (item.kind === 'boundary') text += ' ';
   }
   return text;
 }

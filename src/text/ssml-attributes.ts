@@ -128,8 +128,14 @@ function withinLimits(name: keyof typeof PROSODY_LIMITS, value: string, factor: 
   return ok(factor);
 }
 
+/**
+ * Nested prosody multiplies, within the same bounds as one <prosody>: six nested rate="25%" would
+ * otherwise ask for 1/4096 of the speed (hours of audio from a word, and a stretch Rubber Band
+ * cannot do).
+ */
 export function multiplyProsody(a: PieceProsody, b: Partial<PieceProsody>): PieceProsody {
-  return { rate: a.rate * (b.rate ?? 1), pitch: a.pitch * (b.pitch ?? 1), volume: a.volume * (b.volume ?? 1) };
+  const within = (name: keyof typeof PROSODY_LIMITS, value: number) => Math.min(PROSODY_LIMITS[name].max, Math.max(PROSODY_LIMITS[name].min, value));
+  return { rate: within('rate', a.rate * (b.rate ?? 1)), pitch: within('pitch', a.pitch * (b.pitch ?? 1)), volume: within('volume', a.volume * (b.volume ?? 1)) };
 }
 
 export const NEUTRAL_PROSODY: PieceProsody = Object.freeze({ rate: 1, pitch: 1, volume: 1 });

@@ -56,6 +56,12 @@ const SAY_AS: Readonly<Record<string, SayAsKind>> = {
   measure: 'verbatim',
 };
 
+/**
+ * Silence one input may ask for with <break>. Tags count no characters, so without a cap a few
+ * hundred kilobytes of breaks would make days of audio (gigabytes of WAV).
+ */
+const MAX_TOTAL_BREAK_MS = 10 * 60_000;
+
 /** Elements whose content is taken as one literal string: no child elements allowed. */
 const TEXT_ONLY = new Set(['sub', 'say-as', 'phoneme', 'w', 'break']);
 
@@ -106,6 +112,7 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
   let tagStart = 0;
   let speakBlocks = 0;
   let textOutsideBlocks = false;
+  let silenceMs = 0;
   /** Multiplies onto every piece of the current <speak> block: its rate/pitch/volume against the job's. */
   let blockProsody: PieceProsody = NEUTRAL_PROSODY;
 
@@ -176,9 +183,11 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
         break;
       }
       case 'break': {
-        const ms = attributes.time !== undefined
-          ? check(parseBreakTime(attributes.time))
-          : check(parseBreakStrength(attributes.strength ?? 'medium'));
+        // A strength next to a time is overridden by it, but must still be a real strength.
+        const strength = check(parseBreakStrength(attributes.strength ?? 'medium'));
+        const ms = attributes.time !== undefined ? check(parseBreakTime(attributes.time)) : strength;
+        silenceMs += ms;
+        if (silenceMs > MAX_TOTAL_BREAK_MS) fail(`the breaks add up to more than ${MAX_TOTAL_BREAK_MS / 60_000} minutes of silence`, start);
         items.push({ kind: 'silence', ms, voice: frame.voice });
         break;
       }

@@ -146,6 +146,19 @@ describe('SSML tags', () => {
     expect(prosodies[2]).toEqual({ rate: 1, pitch: 2, volume: 0.5 });
   });
 
+  it('nested <prosody> multiplies only up to the bounds of one: 0.25–4× rate, 0.5–2× pitch, at most 4× volume', () => {
+    const nest = (attribute: string, depth: number) => `<speak>${`<prosody ${attribute}>`.repeat(depth)}hi${'</prosody>'.repeat(depth)}</speak>`;
+    const prosodyOf = (input: string) => {
+      const piece = allPieces(input)[0];
+      return piece.kind === 'text' ? piece.prosody : undefined;
+    };
+    expect(prosodyOf(nest('rate="25%"', 6))?.rate).toBe(0.25);
+    expect(prosodyOf(nest('rate="x-fast"', 6))?.rate).toBe(4);
+    expect(prosodyOf(nest('pitch="+12st"', 3))?.pitch).toBe(2);
+    expect(prosodyOf(nest('pitch="-12st"', 3))?.pitch).toBe(0.5);
+    expect(prosodyOf(nest('volume="x-loud"', 4))?.volume).toBe(4);
+  });
+
   it('entities are decoded and never read as markup', () => {
     const parsed = parse('<speak>AT&amp;T &lt;3 &quot;ok&quot;</speak>', 'en');
     expect(parsed.segments[0].text).toBe('AT&T <3 "ok"');
@@ -167,6 +180,12 @@ describe('malformed SSML', () => {
   it('break longer than 10 s', () => expectSsmlError('<speak>a<break time="11s"/></speak>', { line: 1, column: 9 }, /longer than 10s/));
   it('bad break strength', () => expectSsmlError('<speak>a<break strength="huge"/></speak>', { line: 1, column: 9 }, /strength="huge"/));
   it('out-of-range rate on <speak>', () => expectSsmlError('<speak rate="501">x</speak>', { line: 1, column: 1 }, /-500 to 500/));
+  it('a strength that is not one, even beside a time', () => expectSsmlError('<speak>a<break time="1s" strength="bogus"/></speak>', { line: 1, column: 9 }, /strength="bogus"/));
+  it('breaks adding up to more than 10 minutes', () => {
+    const input = `<speak>a${'<break time="10s"/>'.repeat(60)}<break time="10ms"/></speak>`;
+    expectSsmlError(input, { line: 1, column: 9 + 60 * '<break time="10s"/>'.length }, /more than 10 minutes of silence/);
+    expect(() => parse(`<speak>a${'<break time="10s"/>'.repeat(60)}</speak>`)).not.toThrow();
+  });
   it('out-of-range prosody rate', () => expectSsmlError('<speak>\n<prosody rate="10">x</prosody></speak>', { line: 2, column: 1 }, /out of range/));
   it('bad speak volume, encodeType and sampleRate', () => {
     expectSsmlError('<speak volume="101">x</speak>', { line: 1, column: 1 }, /volume/);
