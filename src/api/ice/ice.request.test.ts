@@ -98,6 +98,20 @@ describe('parseIceRequest', () => {
     expect(failure(() => parseIceRequest({ method: 'GET', url: url.replace('&AccessKeyId=k', ''), headers: {} })).code).toBe('MissingAccessKeyId');
   });
 
+  it('takes a v1-signed action only from the signed parameters, never from the x-acs-action header', () => {
+    const url = '/?JobId=1&AccessKeyId=k&Signature=s&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n&Timestamp=2024-01-01T00%3A00%3A00Z';
+    expect(failure(() => parseIceRequest({ method: 'GET', url, headers: { 'x-acs-action': 'DeleteSmartJob' } })).code).toBe('MissingAction');
+    expect(parseIceRequest({ method: 'GET', url: `${url}&Action=GetSmartHandleJob`, headers: { 'x-acs-action': 'GetSmartHandleJob' } }).action).toBe('GetSmartHandleJob');
+  });
+
+  it('refuses a NUL character in any parameter, naming it', () => {
+    const nul = failure(() => parseIceRequest({ method: 'POST', url: '/?Action=A', headers: form, rawBody: Buffer.from('Title=a%00b') }));
+    expect(nul.code).toBe('InvalidParameter');
+    expect(nul.param).toBe('Title');
+    expect(nul.message).toContain('NUL');
+    expect(failure(() => parseIceRequest({ method: 'GET', url: '/?Action=A&InputConfig=hello%00world', headers: {} })).param).toBe('InputConfig');
+  });
+
   it('reads a V3 Authorization header and refuses one that leaves x-acs-* headers or host unsigned', () => {
     const headers = {
       host: 'h',

@@ -108,6 +108,8 @@ export function parseIceRequest(request: IceHttpRequest): ParsedIceRequest {
   for (const source of [query, body]) {
     for (const [name, value] of Object.entries(source)) {
       if (Object.hasOwn(all, name)) throw errors.duplicateParameter(name);
+      // Never meaningful in text, and PostgreSQL cannot store it: refused here for every action.
+      if (value.includes('\u0000')) throw errors.invalidParameter(clip(name), 'it contains a NUL character (U+0000).');
       all[name] = value;
     }
   }
@@ -132,6 +134,11 @@ export function parseIceRequest(request: IceHttpRequest): ParsedIceRequest {
   const securityToken = all.SecurityToken ?? headers['x-acs-security-token'];
   if (securityToken !== undefined) common.securityToken = securityToken;
 
+  const auth = parseAuth(all, headers);
+  // A v1 signature covers the parameters only: an action taken from the (unsigned) header could be
+  // swapped in transit for another the same signature would then authorise.
+  if (auth.kind === 'v1' && all.Action === undefined) throw errors.missingParameter('Action');
+
   return {
     method,
     action,
@@ -144,7 +151,7 @@ export function parseIceRequest(request: IceHttpRequest): ParsedIceRequest {
     rawBody,
     pathname,
     headers,
-    auth: parseAuth(all, headers),
+    auth,
   };
 }
 
