@@ -64,7 +64,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     return deps.metrics.registry.metrics();
   });
   await app.register(async (scope) => {
-    registerOpenAiRoutes(scope, { speech: deps.speech, findKeys: deps.listKeys, allowAnonymous: deps.allowAnonymous, metrics: deps.metrics });
+    registerOpenAiRoutes(scope, { speech: deps.speech, findKeys: deps.listKeys, allowAnonymous: deps.allowAnonymous, metrics: deps.metrics, rateLimiter: deps.rateLimiter });
   });
   for (const register of deps.extraRoutes ?? []) await register(app);
   return app;

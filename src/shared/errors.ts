@@ -85,8 +85,10 @@ export const errors = {
   nonceUsed: () => new AppError('SignatureNonceUsed', 'Specified signature nonce was used already.', 400, { param: 'SignatureNonce' }),
   missingCredentials: () => new AppError('MissingAccessKeyId', 'AccessKeyId is mandatory for this action: sign the request, or start the server with --allow-anonymous.', 400, { param: 'AccessKeyId' }),
   forbidden: (action: string) => new AppError('Forbidden.RAM', `User not authorized to operate on the specified resource: this access key may not call ice:${action}.`, 403),
+  // 400 as Alibaba's gateway answers (reference §6.2); the SDKs recognise throttling by the
+  // x-acs-retry-after header, whatever the status. The OpenAI endpoint answers it as 429.
   throttled: (retryAfterSeconds: number) =>
-    new AppError('Throttling.User', 'Request was denied due to user flow control.', 429, { retryAfterSeconds }),
+    new AppError('Throttling.User', 'Request was denied due to user flow control.', 400, { retryAfterSeconds }),
   unsupportedMethod: (method: string) => new AppError('UnsupportedHTTPMethod', `HTTP method ${method} is not supported.`, 400),
   /** Like signatureMismatch, plus what the server signed (Alibaba's gateway does this); callers pass only secret-free text. */
   signatureMismatchDetail: (serverSigned: string) =>

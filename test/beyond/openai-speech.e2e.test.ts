@@ -3,7 +3,7 @@
  * loopback (real eSpeak NG engine, real encoders).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI, { AuthenticationError, BadRequestError } from 'openai';
+import OpenAI, { AuthenticationError, BadRequestError, RateLimitError } from 'openai';
 import { startTestServer, TEST_KEY, waitFor, type TestServer } from '../support/narrate-server.js';
 import { decodeAudio, rms } from '../support/audio-analysis.js';
 import { histogramCount, parseSse, readAll, sampleValue, scrapeMetrics } from './beyond.test-utils.js';
@@ -180,6 +180,22 @@ describe('authentication and errors in OpenAI’s shape', () => {
     const noToken = await fetch(`${server.url}/v1/models`);
     expect(noToken.status).toBe(401);
     expect(await noToken.json()).toEqual({ error: { message: expect.any(String), type: 'authentication_error', param: null, code: 'invalid_api_key' } });
+  });
+
+  it('counts against the key\'s rate limit: past the burst, 429 rate_limit_error with Retry-After', async () => {
+    const limited = await startTestServer({ rateLimit: 0.5, rateBurst: 2 });
+    try {
+      const limitedClient = new OpenAI({ apiKey: TEST_KEY.secret, baseURL: `${limited.url}/v1`, maxRetries: 0 });
+      const create = () => limitedClient.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hi.', response_format: 'pcm' });
+      for (let i = 0; i < 2; i++) expect((await (await create()).arrayBuffer()).byteLength).toBeGreaterThan(0);
+      const refused = await create().catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(RateLimitError);
+      expect((refused as RateLimitError).status).toBe(429);
+      expect((refused as RateLimitError).code).toBe('rate_limit_exceeded');
+      expect(Number((refused as RateLimitError).headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('accepts "id:secret" as the token too', async () => {

@@ -61,7 +61,7 @@ describe('formatIceError', () => {
 
   it('adds x-acs-retry-after to throttling errors', () => {
     const res = formatIceError({ error: errors.throttled(3), requestId: RID, hostId: 'h', format: 'JSON' });
-    expect(res.status).toBe(429);
+    expect(res.status).toBe(400);
     expect(res.headers['x-acs-retry-after']).toBe('3');
   });
 

@@ -13,7 +13,7 @@ describe('createRateLimiter', () => {
     } catch (error) {
       if (!isAppError(error)) throw error;
       expect(error.code).toBe('Throttling.User');
-      expect(error.httpStatus).toBe(429);
+      expect(error.httpStatus).toBe(400);
       expect(error.retryAfterSeconds).toBe(2);
     }
     limiter.consume('b');

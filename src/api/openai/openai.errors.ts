@@ -25,6 +25,10 @@ function typeOf(status: number): string {
 }
 
 export function openAiErrorBody(error: unknown): { status: number; body: OpenAiErrorBody } {
+  // The per-key rate limit is one for both APIs; OpenAI's clients expect it as 429 (and retry on it).
+  if (error instanceof AppError && error.code === 'Throttling.User') {
+    return { status: 429, body: { error: { message: error.message, type: typeOf(429), param: null, code: 'rate_limit_exceeded' } } };
+  }
   if (error instanceof AppError && !error.isInternal) {
     const param = error.param === undefined || error.param === null ? null : (PARAM_NAMES[error.param] ?? error.param);
     return { status: error.httpStatus, body: { error: { message: error.message, type: typeOf(error.httpStatus), param, code: error.code } } };

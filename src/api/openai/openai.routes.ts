@@ -13,6 +13,7 @@ import type { SpeechService } from '../../speech/speech.service.js';
 import type { SpeechPlan } from '../../speech/speech.types.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { EDITING_DEFAULTS, type EditingConfig } from '../../jobs/editing-config.models.js';
+import type { RateLimiter } from '../ice/ice.rate-limit.js';
 import { openAiErrorBody, openAiErrors } from './openai.errors.js';
 
 /** Models a client may name; all are served by the same pipeline (the voice decides the engine). */
@@ -80,7 +81,15 @@ export function registerOpenAiRoutes(
     findKeys,
     allowAnonymous,
     metrics,
-  }: { speech: Pick<SpeechService, 'prepare' | 'render'>; findKeys: () => Promise<AccessKeyRecord[]>; allowAnonymous: boolean; metrics?: Pick<Metrics, 'speechStream'> },
+    rateLimiter,
+  }: {
+    speech: Pick<SpeechService, 'prepare' | 'render'>;
+    findKeys: () => Promise<AccessKeyRecord[]>;
+    allowAnonymous: boolean;
+    metrics?: Pick<Metrics, 'speechStream'>;
+    /** The same per-key limiter as the ICE API: a key's requests to either count against one budget. */
+    rateLimiter?: Pick<RateLimiter, 'consume'>;
+  },
 ) {
   // Malformed JSON and the like reach here from Fastify's parser: still OpenAI's error shape.
   app.setErrorHandler((error, _request, reply) => {
@@ -111,7 +120,8 @@ export function registerOpenAiRoutes(
     let parsed: SpeechRequest;
     let transcoder: PcmTranscoder | undefined;
     try {
-      await authenticate(request);
+      const keyId = await authenticate(request);
+      rateLimiter?.consume(keyId);
       parsed = parseSpeechBody(request.body);
       // Opus and FLAC are not pipeline formats: the pipeline renders PCM and the route re-encodes it.
       const renderFormat = isExtraFormat(parsed.format) ? 'pcm' : parsed.format;
@@ -122,6 +132,8 @@ export function registerOpenAiRoutes(
     } catch (error) {
       const { status, body } = openAiErrorBody(error);
       if (status >= 500) request.log.error({ err: error }, 'speech request failed');
+      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+      if (status === 429 && retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(retryAfter)));
       return reply.code(status).send(body);
     }
 
