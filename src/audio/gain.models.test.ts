@@ -30,6 +30,17 @@ describe('applyGain with ICE volume', () => {
     expect(applyGain(speech, volumeToGain(50))).toBe(speech);
   });
 
+  it('at gain 1 leaves in-range audio alone but bends a resampler overshoot back into range', () => {
+    const inRange = new Float32Array([0.5, -0.99, 1, -1]);
+    expect(applyGain(inRange, 1)).toBe(inRange);
+    const overshoot = new Float32Array([0.5, 1.07, -1.03]);
+    const limited = applyGain(overshoot, 1);
+    expect(limited[0]).toBe(0.5);
+    expect(Math.abs(limited[1]!)).toBeLessThan(1);
+    expect(Math.abs(limited[2]!)).toBeLessThan(1);
+    expect(limited[1]).toBeGreaterThan(Math.abs(limited[2]!));
+  });
+
   it('scales quiet passages exactly and bends only the peaks', () => {
     const quiet = new Float32Array([0.1, -0.2, 0.3]);
     expect(Array.from(applyGain(quiet, 2))).toEqual(Array.from(new Float32Array([0.2, -0.4, 0.6])));

@@ -21,13 +21,20 @@ export function softLimit(x: number): number {
 }
 
 /**
- * Multiplies by `gain` (≥ 0) and soft-limits the result into [−1, 1].
- * Gain 1 returns the input array itself (bit-exact, no copy); gain 0 returns silence.
+ * Multiplies by `gain` (≥ 0) and soft-limits the result into [−1, 1]. Apply it last, after
+ * resampling and stretching: both can overshoot a peak that was in range.
+ * Gain 1 returns the input array itself (bit-exact, no copy) unless a sample lies beyond ±1, and
+ * then limits it like any other gain; gain 0 returns silence.
  */
 export function applyGain(samples: Float32Array, gain: number): Float32Array {
-  if (gain === 1) return samples;
+  if (gain === 1 && !exceedsFullScale(samples)) return samples;
   const out = new Float32Array(samples.length);
   if (gain <= 0 || Number.isNaN(gain)) return out;
   for (let i = 0; i < samples.length; i++) out[i] = softLimit(samples[i] * gain);
   return out;
+}
+
+function exceedsFullScale(samples: Float32Array): boolean {
+  for (let i = 0; i < samples.length; i++) if (samples[i] > 1 || samples[i] < -1) return true;
+  return false;
 }

@@ -103,7 +103,21 @@ describe('pitch_rate', () => {
   });
 });
 
+/** Samples at the 16-bit rail: where the audio was clipped on its way to the file. */
+function atRail(samples: Float32Array): number {
+  return samples.filter((x) => Math.abs(x) >= 32767 / 32768).length;
+}
+
 describe('volume', () => {
+  it('at the default volume nothing reaches full scale, at any output rate (resampling overshoot is limited too)', async () => {
+    // eSpeak's Mandarin peaks close to full scale; the resampler used to overshoot them after the
+    // limiter had run, and the 16-bit conversion clipped what stuck out.
+    for (const sampleRate of [8000, 16000, 48000]) {
+      const { audio } = await render(TEXTS.zh.text, { voice: 'Xiaoyun', format: 'WAV', sample_rate: sampleRate });
+      expect(atRail(audio.samples), `${sampleRate} Hz`).toBe(0);
+    }
+  });
+
   it('RMS rises with every step from 0 to 100; 0 is silence; nothing clips', async () => {
     const levels: number[] = [];
     for (const volume of [0, 20, 40, 50, 60, 80, 100]) {

@@ -100,14 +100,14 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     });
     const ratio = pitchRateToRatio(plan.pitchRate) * piece.prosody.pitch * 2 ** (voice.pitchShiftSemitones / 12);
     const unchanged = Math.abs(ratio - 1) < 1e-6 && Math.abs(tempo - 1) < 1e-6;
-    let samples = unchanged ? audio.samples : await stretchAndShift({ samples: audio.samples, sampleRate: audio.sampleRate, tempo, pitchRatio: ratio, signal });
-    const gain = volumeToGain(plan.volume) * piece.prosody.volume;
-    if (gain !== 1) samples = applyGain(samples, gain);
+    const samples = unchanged ? audio.samples : await stretchAndShift({ samples: audio.samples, sampleRate: audio.sampleRate, tempo, pitchRatio: ratio, signal });
     let out = samples;
     if (audio.sampleRate !== plan.sampleRate) {
       const resampler = await createResampler({ from: audio.sampleRate, to: plan.sampleRate });
       out = concatSamples([resampler.process(samples), resampler.flush()]);
     }
+    // Volume and its limiter come last: resampling can overshoot a peak the limiter had bent into range.
+    out = applyGain(out, volumeToGain(plan.volume) * piece.prosody.volume);
     const scale = plan.sampleRate / audio.sampleRate / tempo;
     const words = audio.words.map((word) => ({ text: text.slice(word.textOffset, word.textOffset + word.textLength), sample: Math.round(word.startSample * scale) }));
     return { samples: out, words };
