@@ -182,13 +182,23 @@ export function createJobService({
       return { ...page, pageSize };
     },
 
+    /**
+     * Deletes every listed job, or none: an id that is not a job id is InvalidParameter, one that
+     * names no job is JobNotFound (reference §6.3), and either way nothing is deleted.
+     */
     async delete(jobIds: string | undefined): Promise<number> {
       if (jobIds === undefined || jobIds === '') throw errors.missingParameter('JobId');
       const list = jobIds.split(',').map((id) => id.trim()).filter(Boolean);
+      if (list.length === 0) throw errors.missingParameter('JobId');
       if (list.length > LIMITS.deleteIds) throw errors.invalidParameter('JobId', `at most ${LIMITS.deleteIds} ids at once.`);
-      const valid = list.filter((id) => /^[0-9a-f]{32}$/i.test(id)).map((id) => id.toLowerCase());
+      const malformed = list.find((id) => !/^[0-9a-f]{32}$/i.test(id));
+      if (malformed !== undefined) throw errors.invalidParameter('JobId', `"${malformed.slice(0, 64)}" is not a job id (32 hexadecimal digits).`);
+      const ids = [...new Set(list.map((id) => id.toLowerCase()))];
+      const found = await Promise.all(ids.map((id) => store.getJob(id)));
+      const missing = ids.find((_id, index) => found[index] === null);
+      if (missing !== undefined) throw errors.jobNotFound(missing);
       // Deleting a job does not delete its audio (reference §3.2 suggests so; the object is the client's).
-      return store.deleteJobs(valid);
+      return store.deleteJobs(ids);
     },
   };
 }

@@ -152,8 +152,16 @@ describe('through @alicloud/openapi-client (signature V3)', () => {
     expect(ids).toContain(submitted.JobId);
     expect(Number(listed.TotalCount)).toBeGreaterThanOrEqual(1);
 
-    await client.call('DeleteSmartJob', { JobId: submitted.JobId as string });
+    // A list with an id that names no job deletes nothing: 404 JobNotFound naming that id.
+    const unknown = 'f'.repeat(32);
+    await expect(client.call('DeleteSmartJob', { JobId: `${submitted.JobId as string},${unknown}` })).rejects.toMatchObject({ code: 'JobNotFound', statusCode: 404 });
+    expect((await client.call('GetSmartHandleJob', { JobId: submitted.JobId as string })).State).toBe('Finished');
+    await expect(client.call('DeleteSmartJob', { JobId: 'zzz' })).rejects.toMatchObject({ code: 'InvalidParameter', statusCode: 400 });
+
+    await client.call('DeleteSmartJob', { JobId: ` ${submitted.JobId as string} ` });
     await expect(client.call('GetSmartHandleJob', { JobId: submitted.JobId as string })).rejects.toMatchObject({ code: 'JobNotFound', statusCode: 404 });
+    // Deleted means gone: deleting it again is JobNotFound too.
+    await expect(client.call('DeleteSmartJob', { JobId: submitted.JobId as string })).rejects.toMatchObject({ code: 'JobNotFound', statusCode: 404 });
   });
 });
 
