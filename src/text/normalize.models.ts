@@ -4,51 +4,88 @@
  * never touched, only what the engine is given.
  */
 import { type ReadingLanguage, languageAround } from './language.models.js';
-import { MONTHS, enCardinal, enDigits, enMoney, enNumber, enOrdinal, enYear } from './numbers-en.models.js';
-import { LIANG_MEASURE_WORDS, zhCardinal, zhDigits, zhNumber, zhYuan } from './numbers-zh.models.js';
+import { MONTHS, enCardinal, enDecade, enDigits, enFraction, enMoney, enNumber, enOrdinal, enYear } from './numbers-en.models.js';
+import { LIANG_MEASURE_WORDS, zhCardinal, zhDigits, zhFraction, zhNumber, zhYuan } from './numbers-zh.models.js';
+import { SPAN_PATTERN, readSpan } from './ranges.models.js';
+
+const DOTTED = String.raw`(?<dotted>(?<![\d.])\d+(?:\.\d+){2,}(?!\.?\d))`;
+const NUMBER = String.raw`(?<number>(?<neg>(?<![\w.])[-−])?(?<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?<frac>\.\d+)?(?<pct>[%％])?(?<ord>(?:st|nd|rd|th)(?![A-Za-z]))?(?<deg>℃|℉|°C|°F)?)`;
 
 const PATTERN = new RegExp(
   [
     String.raw`(?<isoDate>(?<![\d.])(?<iy>\d{4})(?<sep>[-/.])(?<im>\d{1,2})\k<sep>(?<id>\d{1,2})(?![\d.]))`,
     String.raw`(?<usDate>(?<![\d/])(?<um>\d{1,2})/(?<ud>\d{1,2})/(?<uy>\d{4})(?![\d/]))`,
-    String.raw`(?<time>(?<![\d:])(?<th>\d{1,2}):(?<tm>\d{2})(?::(?<ts>\d{2}))?(?![\d:])(?:\s?(?<ampm>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?)`,
+    String.raw`(?<fraction>(?<![\d/.])(?<fn>\d{1,3})/(?<fd>\d{1,3})(?![\d/]|\.\d))`,
+    // "pm." keeps its period in the text: it usually ends the sentence too.
+    String.raw`(?<time>(?<![\d:])(?<th>\d{1,2}):(?<tm>\d{2})(?::(?<ts>\d{2}))?(?![\d:])(?:\s?(?<ampm>[AaPp](?:\.[Mm]\.?|[Mm]))(?![A-Za-z]))?)`,
     String.raw`(?<mobile>(?<![\d+])1[3-9]\d{9}(?!\d))`,
     String.raw`(?<phone>(?<![\w.])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)[ -]?)?\d{2,5}(?:-\d{2,8}){1,3}(?![\d-]))`,
-    String.raw`(?<money>(?<cur>[$¥￥€£])\s?(?<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?))`,
-    String.raw`(?<range>(?<![\d.])(?<r1>\d+(?:\.\d+)?)\s?[~～](?<r2>\d+(?:\.\d+)?)(?![\d.]))`,
-    String.raw`(?<number>(?<neg>(?<![\w.])-)?(?<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?<frac>\.\d+)?(?<pct>[%％])?(?<ord>(?:st|nd|rd|th)(?![A-Za-z]))?(?<deg>℃|℉|°C|°F)?)`,
+    String.raw`(?<money>(?<cur>[$¥￥€£])\s?(?<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<scale>\s?(?:万亿|千万|百万|[千万亿])|\s?(?:thousand|million|billion|trillion)(?![A-Za-z]))?)`,
+    String.raw`(?<decade>(?<![\w.])(?<apostrophe>['’])?(?<dec>\d{3}0|[1-9]0)s(?![A-Za-z\d]))`,
+    DOTTED,
+    NUMBER,
   ].join('|'),
   'g',
 );
 
-/** Where a token can start: a digit, a currency sign, or the sign/bracket of a number or phone number. */
-const TOKEN_START = /[\d$¥￥€£+(-]/g;
+/** Where a token can start: a digit, a currency sign, the sign/bracket of a number or phone number, or the ' of '80s. */
+const TOKEN_START = /[\d$¥￥€£+(\-−'’]/g;
 const STICKY_PATTERN = new RegExp(PATTERN.source, 'y');
+/** When a token turns out not to be what its shape suggested (month 13, 5/1), its numbers are read one by one. */
+const FALLBACK_PATTERN = new RegExp(`${DOTTED}|${NUMBER}`, 'y');
+const HAN = /[\u3400-\u9fff]/;
 
 /** Rewrites every number-like token in `text` into words. `language` decides where the text around a token does not. */
 export function normalizeText({ text, language }: { text: string; language: ReadingLanguage }): string {
+  return rewrite({ text, language, lead: '', tail: '' });
+}
+
+/** normalizeText on a part of a longer text: `lead` and `tail` are what surrounds it, read as context only. */
+function rewrite({ text, language, lead, tail }: { text: string; language: ReadingLanguage; lead: string; tail: string }): string {
   if (!/\d/.test(text)) return text;
   // The big pattern is only tried where a token can start: trying it at every index costs ten times more.
   let out = '';
   let copied = 0;
-  TOKEN_START.lastIndex = 0;
+  const starts = new RegExp(TOKEN_START.source, 'g');
   let candidate: RegExpExecArray | null;
-  while ((candidate = TOKEN_START.exec(text)) !== null) {
-    STICKY_PATTERN.lastIndex = candidate.index;
-    const found = STICKY_PATTERN.exec(text);
-    if (!found || found[0] === '') continue;
-    const match = found[0];
-    const start = found.index;
-    const end = start + match.length;
-    const lang = languageAround({ text, start, end, fallback: language });
-    const spoken = readToken({ groups: found.groups ?? {}, match, lang, after: text.slice(end, end + 4) });
-    if (spoken !== undefined) {
-      out += text.slice(copied, start) + padLatin({ spoken, lang, text, start, end });
-      copied = end;
-    }
-    TOKEN_START.lastIndex = end;
+  while ((candidate = starts.exec(text)) !== null) {
+    const token = readAt({ text, start: candidate.index, language, lead, tail });
+    if (token === undefined) continue;
+    out += text.slice(copied, candidate.index) + token.spoken;
+    copied = token.end;
+    starts.lastIndex = token.end;
   }
   return out + text.slice(copied);
+}
+
+/** The token starting at `start`, spoken: a range first, then the ordinary rules, then plain numbers. */
+function readAt({ text, start, language, lead, tail }: {
+  text: string;
+  start: number;
+  language: ReadingLanguage;
+  lead: string;
+  tail: string;
+}): { spoken: string; end: number } | undefined {
+  for (const pattern of [SPAN_PATTERN, STICKY_PATTERN, FALLBACK_PATTERN]) {
+    pattern.lastIndex = start;
+    const found = pattern.exec(text);
+    if (!found || found[0] === '') continue;
+    const match = found[0];
+    const end = start + match.length;
+    // A token with Chinese units in it (2020年-2024年, $2.5万) is Chinese whatever surrounds it.
+    const lang = HAN.test(match) ? 'zh' : languageAround({ text, start, end, fallback: language });
+    const before = (lead + text.slice(0, start)).slice(-16);
+    const after = (text.slice(end) + tail).slice(0, 16);
+    const groups = found.groups ?? {};
+    const spoken = pattern === SPAN_PATTERN
+      ? readSpan({
+        a: groups.a!, sep: groups.sep!, b: groups.b!, lang, before, after,
+        read: (side, context) => rewrite({ text: side, language: lang, lead: context.lead ?? '', tail: context.tail ?? '' }),
+      })
+      : readToken({ groups, match, lang, before, after });
+    if (spoken !== undefined) return { spoken: padLatin({ spoken, lang, text, start, end }), end };
+  }
+  return undefined;
 }
 
 /** English words glued to neighbouring letters would merge ("5apples"): keep a space around them. */
@@ -59,57 +96,114 @@ function padLatin({ spoken, lang, text, start, end }: { spoken: string; lang: Re
   return before + spoken + after;
 }
 
-function readToken({ groups, match, lang, after }: {
+function readToken({ groups, match, lang, before, after }: {
   groups: Record<string, string | undefined>;
   match: string;
   lang: ReadingLanguage;
+  before: string;
   after: string;
 }): string | undefined {
-  if (groups.isoDate) return readDate({ year: groups.iy!, month: groups.im!, day: groups.id!, lang });
+  // What looks like a date but cannot be one (2024-13-45) is a code: its digit groups are read one by one.
+  if (groups.isoDate) return readDate({ year: groups.iy!, month: groups.im!, day: groups.id!, lang }) ?? readTelephone({ text: match, lang });
   if (groups.usDate) {
     // Month first (US) unless the first number cannot be a month.
     const first = Number(groups.um);
     const [month, day] = first > 12 ? [groups.ud!, groups.um!] : [groups.um!, groups.ud!];
-    return readDate({ year: groups.uy!, month, day, lang });
+    return readDate({ year: groups.uy!, month, day, lang }) ?? readTelephone({ text: match, lang });
   }
-  if (groups.time) return readTime({ hour: groups.th!, minute: groups.tm!, second: groups.ts, ampm: groups.ampm, lang });
+  if (groups.fraction) return readFraction({ numerator: groups.fn!, denominator: groups.fd!, lang });
+  if (groups.time) {
+    const spoken = readTime({ hour: groups.th!, minute: groups.tm!, second: groups.ts, ampm: groups.ampm, lang });
+    // "3:30 p.m." at the end of a sentence: its last period is the sentence's too.
+    const endsSentence = groups.ampm?.endsWith('.') && /^(?:\s*$|\s+[A-Z])/.test(after);
+    return spoken === undefined || !endsSentence ? spoken : spoken + '.';
+  }
   if (groups.mobile) return readTelephone({ text: match, lang });
   if (groups.phone) {
     const digitCount = match.replace(/\D/g, '').length;
     if (digitCount >= 7) return readTelephone({ text: match, lang });
-    const parts = match.split('-');
-    // "10-20" is a range, not a phone number.
-    if (parts.length === 2) return `${readNumber(parts[0], lang)}${lang === 'zh' ? '到' : ' to '}${readNumber(parts[1], lang)}`;
-    return parts.map((part) => readNumber(part, lang)).join(lang === 'zh' ? '，' : ', ');
+    // Ranges (10-20) were taken by readSpan; what is left (图10-2, 3-2-1) is a list of numbers.
+    return match.split('-').map((part) => readNumber(part, lang)).join(lang === 'zh' ? '，' : ', ');
   }
-  if (groups.money) return readMoney({ symbol: groups.cur!, amount: groups.amount!, lang });
-  if (groups.range) return `${readNumber(groups.r1!, lang)}${lang === 'zh' ? '到' : ' to '}${readNumber(groups.r2!, lang)}`;
-  if (groups.number) return readNumberToken({ groups, lang, after });
+  if (groups.money) {
+    const spoken = readMoney({ symbol: groups.cur!, amount: groups.amount!, scale: groups.scale?.trim(), lang });
+    // "¥1.5万元", "$3 million美元": the currency is written twice but said once.
+    const unit = CURRENCIES[groups.cur!]?.zh ?? '';
+    return lang === 'zh' && spoken.endsWith(unit) && after.startsWith(unit) ? spoken.slice(0, -unit.length) : spoken;
+  }
+  if (groups.decade) return readDecade({ digits: groups.dec!, apostrophe: groups.apostrophe !== undefined, before, lang });
+  if (groups.dotted) return match.split('.').map((part) => readNumber(part, lang)).join(lang === 'zh' ? '点' : ' point ');
+  if (groups.number) return readNumberToken({ groups, lang, before, after });
   return undefined;
 }
 
-function readNumberToken({ groups, lang, after }: { groups: Record<string, string | undefined>; lang: ReadingLanguage; after: string }): string {
+function readNumberToken({ groups, lang, before, after }: {
+  groups: Record<string, string | undefined>;
+  lang: ReadingLanguage;
+  before: string;
+  after: string;
+}): string {
   const num = groups.num!;
   const frac = groups.frac ?? '';
-  const sign = groups.neg ? '-' : '';
+  const negative = groups.neg !== undefined;
+  if (groups.ord) return enOrdinal(num.replace(/,/g, ''));
   let spoken: string;
-  if (groups.ord) {
-    spoken = enOrdinal(num.replace(/,/g, ''));
-    return spoken;
-  }
   if (num.length > 1 && num.startsWith('0') && frac === '') {
     // "007", "0086": an identifier, read digit by digit.
     spoken = lang === 'zh' ? zhDigits(num) : enDigits(num);
   } else if (lang === 'zh') {
-    if (/^\d{4}$/.test(num) && frac === '' && !sign && after.startsWith('年')) spoken = zhDigits(num);
-    else if (num === '2' && frac === '' && !sign && !groups.pct && LIANG_MEASURE_WORDS.test(after)) spoken = '两';
-    else spoken = zhNumber(sign + num + frac);
+    // After 第 a number is an ordinal: 第二名, 第二千名, never 两.
+    const ordinal = before.endsWith('第');
+    if (/^\d{4}$/.test(num) && frac === '' && !negative && after.startsWith('年')) spoken = zhDigits(num);
+    else if (num === '2' && frac === '' && !negative && !groups.pct && !ordinal && LIANG_MEASURE_WORDS.test(after)) spoken = '两';
+    else spoken = zhNumber(num + frac, { ordinal });
+  } else if (frac === '' && !negative && !groups.pct && !groups.deg && isEnglishYear({ num, before, after })) {
+    spoken = enYear(num);
   } else {
-    spoken = enNumber(sign + num + frac);
+    spoken = enNumber(num + frac);
   }
-  if (groups.pct) return lang === 'zh' ? `百分之${spoken}` : `${spoken} percent`;
-  if (groups.deg) return spoken + degreeWord(groups.deg, lang, spoken);
-  return spoken;
+  // The sign goes before the whole quantity: 负百分之十, not 百分之负十.
+  const sign = negative ? (lang === 'zh' ? '负' : 'minus ') : '';
+  if (groups.pct) return lang === 'zh' ? `${sign}百分之${spoken}` : `${sign}${spoken} percent`;
+  if (groups.deg) return sign + spoken + degreeWord(groups.deg, lang, spoken);
+  return sign + spoken;
+}
+
+/** Words after which a four-digit number is a year even when a noun follows: "in 1984 people…", "since 2020 sales…". */
+const YEAR_CUES = /\b(?:in|since|from|until|till|by|year|during|circa|before|after)\s+$/i;
+/** Words that follow a year but never count one: "1984 was", "1990 and 1995". */
+const YEAR_FOLLOWERS = /^\s+(?:was|is|will|saw|had|has|marked|began|ended|and|or)\b/;
+
+/**
+ * An English four-digit number from 1100 to 2099 is read as a year ("nineteen eighty-four") after a year cue or when
+ * no word follows it ("It was 1984.", "© 2024"); followed by a word it counts something ("1984 people": a cardinal).
+ */
+function isEnglishYear({ num, before, after }: { num: string; before: string; after: string }): boolean {
+  if (!/^\d{4}$/.test(num) || Number(num) < 1100 || Number(num) > 2099) return false;
+  if (YEAR_CUES.test(before)) return true;
+  return !/^\s*[a-z]/.test(after) || YEAR_FOLLOWERS.test(after);
+}
+
+/**
+ * "1990s" is always a decade; a two-digit "80s" only as "'80s" or after the/early/late/mid ("wait 30s" is seconds).
+ * Chinese writes 年代: 1990s → 一九九零年代.
+ */
+function readDecade({ digits, apostrophe, before, lang }: { digits: string; apostrophe: boolean; before: string; lang: ReadingLanguage }): string | undefined {
+  if (digits.length === 4) return lang === 'zh' ? zhDigits(digits) + '年代' : enDecade(digits);
+  if (lang === 'zh' || !(apostrophe || /\b(?:the|early|late|mid)[\s-]*$/i.test(before))) return undefined;
+  return enDecade(digits);
+}
+
+/**
+ * A proper fraction with a denominator up to 10, or 100: 1/2 → 二分之一 / "one half". Others (12/25, 5/1) are
+ * more often dates or ratios, and are read as plain numbers; "24/7" is an idiom.
+ */
+function readFraction({ numerator, denominator, lang }: { numerator: string; denominator: string; lang: ReadingLanguage }): string | undefined {
+  const n = Number(numerator);
+  const d = Number(denominator);
+  if (lang === 'en' && n === 24 && d === 7) return 'twenty-four seven';
+  if (/^0\d/.test(numerator) || /^0\d/.test(denominator) || n < 1 || n >= d || (d > 10 && d !== 100)) return undefined;
+  return lang === 'zh' ? zhFraction(numerator, denominator) : enFraction(numerator, denominator);
 }
 
 function degreeWord(symbol: string, lang: ReadingLanguage, spoken: string): string {
@@ -182,10 +276,49 @@ const CURRENCIES: Readonly<Record<string, { zh: string; en: { one: string; many:
   '￥': { zh: '元', en: { one: 'yuan', many: 'yuan' } },
 };
 
-export function readMoney({ symbol, amount, lang }: { symbol: string; amount: string; lang: ReadingLanguage }): string {
+/** Powers of ten of the scale words an amount may carry ("$2.5 million", "¥1.5万"). */
+const SCALES: Readonly<Record<string, number>> = { thousand: 3, million: 6, billion: 9, trillion: 12, 千: 3, 万: 4, 百万: 6, 千万: 7, 亿: 8, 万亿: 12 };
+
+export function readMoney({ symbol, amount, scale, lang }: { symbol: string; amount: string; scale?: string; lang: ReadingLanguage }): string {
   const currency = CURRENCIES[symbol] ?? CURRENCIES.$;
+  if (scale !== undefined && SCALES[scale.toLowerCase()] !== undefined) return readScaledMoney({ currency, amount: amount.replace(/,/g, ''), scale: scale.toLowerCase(), lang });
   if (lang === 'zh') return currency.zh === '元' ? zhYuan(amount) : zhNumber(amount) + currency.zh;
   // Trailing zeros of a decimal reading are noise: "¥12.50" → "twelve point five yuan".
   const trimmed = currency.en.cent ? amount : amount.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   return enMoney(trimmed, currency.en);
+}
+
+/**
+ * An amount with a scale word is a number, not dollars and cents: "$2.5 million" → "two point five million dollars",
+ * ¥1.5万 → 一点五万元. A scale from the other language is converted: "$2.5 billion" in Chinese is 二十五亿美元.
+ */
+function readScaledMoney({ currency, amount, scale, lang }: {
+  currency: (typeof CURRENCIES)[string];
+  amount: string;
+  scale: string;
+  lang: ReadingLanguage;
+}): string {
+  const english = /^[a-z]+$/.test(scale);
+  const power = SCALES[scale];
+  if (lang === 'zh') {
+    if (!english) return zhScaled(amount) + scale + currency.zh;
+    const [unit, unitPower] = power >= 12 ? ['万亿', 12] : power >= 8 ? ['亿', 8] : power >= 4 ? ['万', 4] : ['', 0];
+    return zhScaled(shiftDecimal(amount, power - unitPower)) + unit + currency.zh;
+  }
+  if (english) return `${enNumber(amount)} ${scale} ${currency.en.many}`;
+  return enMoney(shiftDecimal(amount, power), { one: currency.en.one, many: currency.en.many });
+}
+
+/** A number before 千/万/亿: a lone 2 is 两 (两万元). */
+function zhScaled(amount: string): string {
+  return amount === '2' ? '两' : zhNumber(amount);
+}
+
+/** "2.5" moved 9 places → "2500000000": scaling in the digit string, free of floating-point error. */
+function shiftDecimal(amount: string, places: number): string {
+  const [integer, fraction = ''] = amount.split('.');
+  const digits = integer + fraction;
+  const point = integer.length + places;
+  const shifted = point >= digits.length ? digits.padEnd(point, '0') : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return shifted.replace(/^0+(?=\d)/, '');
 }

@@ -77,6 +77,20 @@ export function enYear(year: string): string {
   return `${underHundred(high)} ${underHundred(low)}`;
 }
 
+/** The decade a "1990s" or "'80s" names: "1990" → "nineteen nineties", "80" → "eighties", "2000" → "two thousands". */
+export function enDecade(digits: string): string {
+  const words = digits.length === 4 ? enYear(digits) : enCardinal(digits);
+  return words.replace(/[a-z]+$/, (word) => (word.endsWith('y') ? word.slice(0, -1) + 'ies' : word + 's'));
+}
+
+/** "1/2" → "one half", "3/4" → "three quarters", "2/3" → "two thirds". */
+export function enFraction(numerator: string, denominator: string): string {
+  const d = Number(denominator);
+  const one = d === 2 ? 'half' : d === 4 ? 'quarter' : enOrdinal(denominator);
+  const many = d === 2 ? 'halves' : `${one}s`;
+  return `${enCardinal(numerator)} ${Number(numerator) === 1 ? one : many}`;
+}
+
 export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
   'November', 'December'];
 

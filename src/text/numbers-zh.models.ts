@@ -13,8 +13,11 @@ export function zhDigits(digits: string, options: { telephone?: boolean } = {}):
   return out;
 }
 
-/** An integer as a Chinese cardinal: "10086" → "一万零八十六". Over 16 digits it is read digit by digit. */
-export function zhCardinal(integer: string): string {
+/**
+ * An integer as a Chinese cardinal: "10086" → "一万零八十六", "2000" → "两千". Over 16 digits it is read digit by
+ * digit. `ordinal` is for numbers after 第, which keep 二 (第二千名).
+ */
+export function zhCardinal(integer: string, options: { ordinal?: boolean } = {}): string {
   const digits = integer.replace(/^0+(?=\d)/, '');
   if (digits.length > 16) return zhDigits(digits);
   if (/^0+$/.test(digits)) return '零';
@@ -35,7 +38,10 @@ export function zhCardinal(integer: string): string {
     out += readGroup(group.padStart(4, '0')) + unit;
   });
   // 10–19 at the start read 十…, not 一十…
-  return out.startsWith('一十') ? out.slice(1) : out;
+  if (out.startsWith('一十')) out = out.slice(1);
+  // Speakers say 两千, 两万, 两亿 for a leading 2 before those units; 二十 and 二百 keep 二.
+  if (!options.ordinal && /^二[千万亿]/.test(out)) out = '两' + out.slice(1);
+  return out;
 }
 
 function readGroup(group: string): string {
@@ -54,20 +60,20 @@ function readGroup(group: string): string {
   return out;
 }
 
-/** "3.14" → "三点一四", "-5" → "负五", "1,234" → "一千二百三十四". */
-export function zhNumber(text: string): string {
+/** "3.14" → "三点一四", "-5" → "负五", "1,234" → "一千二百三十四". `ordinal`: see zhCardinal. */
+export function zhNumber(text: string, options: { ordinal?: boolean } = {}): string {
   const match = /^([+-]?)([\d,]*)(?:\.(\d+))?$/.exec(text.trim());
   if (!match) return text;
   const [, sign, integer, fraction] = match;
   let out = sign === '-' ? '负' : '';
   const intDigits = integer.replace(/,/g, '');
-  out += intDigits === '' ? '零' : zhCardinal(intDigits);
+  out += intDigits === '' ? '零' : zhCardinal(intDigits, options);
   if (fraction !== undefined) out += '点' + zhDigits(fraction);
   return out;
 }
 
-/** Measure words after which a lone 2 is read 两 ("2个" → "两个", "2点" → "两点"). */
-export const LIANG_MEASURE_WORDS = /^(?:个|位|只|本|次|张|条|件|天|点|岁|年|周|种|名|台|辆|家|份|杯|斤|公里|千米|米|小时|分钟|秒钟|倍|口|双|对|块|层|间|句|遍)/;
+/** Measure words and units after which a lone 2 is read 两 ("2个" → "两个", "2点" → "两点", "2亿" → "两亿"). */
+export const LIANG_MEASURE_WORDS = /^(?:千|万|亿|个|位|只|本|次|张|条|件|天|点|岁|年|周|种|名|台|辆|家|份|杯|斤|公里|千米|米|小时|分钟|秒钟|倍|口|双|对|块|层|间|句|遍)/;
 
 /** Whole-yuan amount with jiao and fen: "12.50" → "十二元五角". */
 export function zhYuan(amount: string): string {
@@ -79,4 +85,9 @@ export function zhYuan(amount: string): string {
   if (jiao !== '0') out += zhDigits(jiao) + '角';
   if (fen !== '0') out += (jiao === '0' ? '零' : '') + zhDigits(fen) + '分';
   return out;
+}
+
+/** "3/4" → "四分之三": the denominator first, as Chinese says it. */
+export function zhFraction(numerator: string, denominator: string): string {
+  return `${zhCardinal(denominator)}分之${zhCardinal(numerator)}`;
 }

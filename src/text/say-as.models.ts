@@ -21,7 +21,7 @@ export function readSayAs({ kind, format, text, lang }: {
     case 'ordinal': {
       const digits = /^(?:第)?(\d+)(?:st|nd|rd|th)?$/.exec(trimmed.replace(/[\s,]/g, ''))?.[1];
       if (digits === undefined) return fallback();
-      return lang === 'zh' ? `第${zhCardinal(digits)}` : enOrdinal(digits);
+      return lang === 'zh' ? `第${zhCardinal(digits, { ordinal: true })}` : enOrdinal(digits);
     }
     case 'digits':
       return [...trimmed].map((char) => (/\d/.test(char) ? (lang === 'zh' ? zhDigits(char) : enDigits(char)) : char))

@@ -17,8 +17,7 @@ function spokenText(input: string): string {
   return input
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<\?[\s\S]*?\?>/g, '')
-    // Sentence and paragraph edges separate words (a space); other tags join their neighbours.
-    .replace(/<\/?(?:s|p)(?:\s[^>]*)?>/g, ' ')
+    // Every tag counts 0, sentence and paragraph edges too: only the text's own spaces count.
     .replace(/<[^>]*>/g, '')
     .replace(/&(?:#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos);/gi, 'x');
 }
