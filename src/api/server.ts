@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from '../shared/logger.js';
+import { redactUrl, type Logger } from '../shared/logger.js';
 import { ICE_SERVER_OPTIONS, iceRpcPlugin, type IceActionHandler, type IceRpcPluginOptions } from './ice/ice.plugin.js';
 import type { RateLimiter } from './ice/ice.rate-limit.js';
 import type { JobStore, AccessKeyRecord } from '../store/store.types.js';
@@ -49,7 +49,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.httpRequest({ method: request.method, route, status: reply.statusCode, seconds: reply.elapsedTime / 1000 });
-    request.log.debug({ method: request.method, url: request.url.slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    request.log.debug({ method: request.method, url: redactUrl(request.url.slice(0, 400)).slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   await app.register(iceRpcPlugin, {

@@ -54,6 +54,7 @@ describe('web console in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let navigations = 0;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -82,6 +83,10 @@ describe('web console in Chromium', () => {
     page = await context.newPage();
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) navigations++;
+    });
+    // The page's Content-Security-Policy must not block anything the console itself does.
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
     });
   });
 
@@ -249,6 +254,10 @@ describe('web console in Chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, '05-narrow');
+  });
+
+  it('ran every step above without a Content-Security-Policy violation', () => {
+    expect(cspViolations).toEqual([]);
   });
 });
 

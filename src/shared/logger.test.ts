@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { redactUrl } from './logger.js';
+
+describe('redactUrl', () => {
+  it('hides the values of signature-like query parameters and keeps everything else', () => {
+    expect(redactUrl('/buckets/b/a.mp3?Expires=1700000000&Signature=abc_DEF-123')).toBe('/buckets/b/a.mp3?Expires=1700000000&Signature=***');
+    expect(redactUrl('/?Action=GetSmartHandleJob&JobId=1&AccessKeyId=k&Signature=x%2By%3D&SignatureNonce=n')).toBe(
+      '/?Action=GetSmartHandleJob&JobId=1&AccessKeyId=k&Signature=***&SignatureNonce=***',
+    );
+    expect(redactUrl('/b/k?X-Amz-Credential=AKIA%2F2024&X-Amz-Signature=f00&X-Amz-Security-Token=t')).toBe('/b/k?X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Security-Token=***');
+  });
+
+  it('leaves a URL without secrets as it is, malformed escapes included', () => {
+    for (const url of ['/healthz', '/?Action=ListSmartJobs&PageSize=10', '/?%E0%A4%A=1&Title=%zz']) expect(redactUrl(url)).toBe(url);
+  });
+});
