@@ -11,6 +11,7 @@ import { outputKey, validateBucketName } from '../storage/object-key.models.js';
 import type { SpeechCheck } from '../speech/speech.types.js';
 import { normalisedEditingConfig, parseEditingConfig, parseJsonObject, type EditingConfig } from './editing-config.models.js';
 import { LIMITS, utf8Bytes } from './submit-limits.models.js';
+import { objectsForKey, parseMediaUrl } from './media-url.models.js';
 
 export interface SpeechPlanner {
   check(args: { inputText: string; editing: EditingConfig }): SpeechCheck;
@@ -139,6 +140,18 @@ export function createJobService({
       if (mediaId === undefined || mediaId === '') throw errors.missingParameter('MediaId');
       const job = /^[0-9a-f]{32}$/i.test(mediaId) ? await store.getJobByMediaId(mediaId.toLowerCase()) : null;
       if (!job) throw errors.mediaNotFound(mediaId.slice(0, 64));
+      return job;
+    },
+
+    /** The finished job whose output a media URL (GetMediaInfo's InputURL) points at. */
+    async getByMediaUrl(inputUrl: string): Promise<JobRecord> {
+      const location = parseMediaUrl(inputUrl);
+      if (!location) {
+        throw errors.invalidParameter('InputURL', 'it must be oss://bucket/key, an OSS URL, or a MediaUrl this service gave out.');
+      }
+      const job = await store.findFinishedJobByOutput({ bucket: location.bucket, objects: objectsForKey(location.key) });
+      // Two formats of one object (name → name.mp3 and name.wav) share an OutputConfig object.
+      if (!job || job.result?.key !== location.key) throw errors.mediaNotFound(inputUrl.slice(0, 64));
       return job;
     },
 

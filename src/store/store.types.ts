@@ -138,6 +138,11 @@ export interface JobStore {
   createJob(job: NewJob, options?: { nonce?: NonceUse }): Promise<JobRecord>;
   getJob(id: string): Promise<JobRecord | null>;
   getJobByMediaId(mediaId: string): Promise<JobRecord | null>;
+  /**
+   * The most recently finished job that wrote OutputConfig `{bucket, object}` for one of `objects`
+   * (the key with and without its extension), or null: GetMediaInfo by InputURL.
+   */
+  findFinishedJobByOutput(args: { bucket: string; objects: string[] }): Promise<JobRecord | null>;
   listJobs(query: ListJobsQuery): Promise<ListJobsPage>;
   /** Deletes the given jobs (and their pending deliveries); returns how many existed. */
   deleteJobs(ids: string[]): Promise<number>;

@@ -243,6 +243,15 @@ describe('GetMediaInfo', () => {
     // Without it, the server's own lifetime (an hour by default).
     const standard = await call('GetMediaInfo', { MediaId: submitted.MediaId });
     expect(expiresOf(standard.MediaInfo.FileInfoList[0].FileBasicInfo.FileUrl)).toBeGreaterThan(3500);
+    // The same media by InputURL (when MediaId is empty): ICE's oss:// form and the MediaUrl itself.
+    for (const inputUrl of ['oss://b/lifetime.wav', url]) {
+      const byUrl = await call('GetMediaInfo', { InputURL: inputUrl });
+      expect(byUrl.MediaInfo.MediaId, inputUrl).toBe(submitted.MediaId);
+      expect(byUrl.MediaInfo.FileInfoList[0].FileBasicInfo.FileName).toBe('lifetime.wav');
+    }
+    await expect(call('GetMediaInfo', { InputURL: 'oss://b/never-written.wav' })).rejects.toMatchObject({ code: 'MediaNotFound' });
+    await expect(call('GetMediaInfo', { InputURL: 'https://example.com/page' })).rejects.toMatchObject({ code: 'InvalidParameter' });
+    await expect(call('GetMediaInfo', {})).rejects.toMatchObject({ code: 'MissingMediaId' });
     for (const bad of ['0', '-5', '1.5', 'soon', String(8 * 24 * 3600)]) {
       const refused = await call('GetMediaInfo', { MediaId: submitted.MediaId, AuthTimeout: bad }).catch((error: { code?: string; message?: string }) => error);
       expect(refused, bad).toMatchObject({ code: 'InvalidParameter' });

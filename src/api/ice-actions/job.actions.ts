@@ -101,7 +101,8 @@ export function createJobActions({
     },
     GetMediaInfo: async ({ params, request }) => {
       const publicBaseUrl = publicBaseUrlOf(request);
-      const job = await jobs.getByMediaId(params.MediaId);
+      // InputURL only when MediaId is empty (reference §3.3).
+      const job = !params.MediaId && params.InputURL ? await jobs.getByMediaUrl(params.InputURL) : await jobs.getByMediaId(params.MediaId);
       const ttlSeconds = urlLifetime(params.AuthTimeout);
       const created = iceTime(job.createdAt);
       const modified = iceTime(job.modifiedAt);

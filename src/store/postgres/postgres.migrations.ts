@@ -117,4 +117,13 @@ DROP INDEX jobs_owner_state_created;
 DROP INDEX jobs_owner_created;
 `,
   },
+  {
+    version: 3,
+    name: 'finished jobs by output object',
+    // GetMediaInfo by InputURL. Partial: a row enters it when its job finishes, so submits (the
+    // hot write path) never touch it.
+    sql: `
+CREATE INDEX jobs_finished_output ON jobs (output_bucket, output_object, modified_at) WHERE state = 'Finished';
+`,
+  },
 ];

@@ -169,6 +169,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const { rows } = await q('narrate_get_job_by_media', 'SELECT * FROM jobs WHERE media_id = $1', [mediaId]);
       return rows[0] ? rowToJob(rows[0]) : null;
     },
+    async findFinishedJobByOutput({ bucket, objects }) {
+      if (objects.length === 0) return null;
+      const { rows } = await q(
+        'narrate_finished_by_output',
+        `SELECT * FROM jobs WHERE state = 'Finished' AND output_bucket = $1 AND output_object = ANY($2::text[]) ORDER BY modified_at DESC LIMIT 1`,
+        [bucket, objects],
+      );
+      return rows[0] ? rowToJob(rows[0]) : null;
+    },
     listJobs,
     async deleteJobs(ids) {
       if (ids.length === 0) return 0;

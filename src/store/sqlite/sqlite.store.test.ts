@@ -66,7 +66,10 @@ describe('sqlite store specifics', () => {
       const claim = plan(`SELECT id, created_at FROM jobs WHERE state = 'Created' ORDER BY created_at, id LIMIT 1`);
       const byState = plan(`SELECT * FROM jobs WHERE state = 'Finished' ORDER BY created_at DESC, id DESC LIMIT 10`);
       const all = plan(`SELECT * FROM jobs ORDER BY created_at, id LIMIT 10`);
+      const byOutput = plan(`SELECT * FROM jobs WHERE state = 'Finished' AND output_bucket = 'b' AND output_object IN ('k', 'k.mp3') ORDER BY modified_at DESC LIMIT 1`);
       raw.close();
+      // GetMediaInfo by InputURL seeks into the partial index that only finished jobs enter.
+      expect(byOutput).toMatch(/SEARCH jobs USING INDEX jobs_finished_output \(output_bucket=\? AND output_object=\?\)/);
       // A state filter seeks into jobs_state_created; walking jobs_created and filtering would be a scan.
       expect(claim).toMatch(/SEARCH jobs USING (COVERING )?INDEX jobs_state_created \(state=\?\)/);
       expect(byState).toMatch(/SEARCH jobs USING (COVERING )?INDEX jobs_state_created \(state=\?\)/);
