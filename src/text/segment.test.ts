@@ -30,6 +30,15 @@ describe('segmentation', () => {
     ]);
   });
 
+  it('ends a sentence after a URL, keeps a date and "No. 7" whole, and cuts a list at its items', () => {
+    expect(texts('Visit www.example.com. Email a.b@c.com. Done.', 'en')).toEqual(['Visit www.example.com.', 'Email a.b@c.com.', 'Done.']);
+    expect(texts('It opened on Jan 5, 2024 in Paris. On March 3rd, 2025 it closed.', 'en')).toEqual(['It opened on Jan 5, 2024 in Paris.', 'On March 3rd, 2025 it closed.']);
+    expect(texts('Room No. 7 is free.', 'en')).toEqual(['Room No. 7 is free.']);
+    expect(texts('Steps:\n1. First item\n2. Second item\n- a bullet', 'en')).toEqual(['Steps:', '1. First item', '2. Second item', '- a bullet']);
+    // Still cut: a comma between a day and a word, a period after a number ending a sentence.
+    expect(texts('We met on May 5, then left. I counted 12. Then 13.', 'en')).toEqual(['We met on May 5,', 'then left.', 'I counted 12.', 'Then 13.']);
+  });
+
   it('handles mixed Chinese and English', () => {
     expect(texts('我喜欢Python,因为它简单。It is fun!好的')).toEqual(['我喜欢Python,', '因为它简单。', 'It is fun!', '好的']);
   });

@@ -1,10 +1,16 @@
 /**
  * Where a run of text may be cut into segments: after Chinese or Western clause and sentence punctuation
- * (the reference's example cuts "说起郭德纲，" / "他现在可以说是红得发紫了。"), and at blank lines.
- * Never inside numbers (3.14, 1,000, 14:30), after abbreviations (Mr., e.g.) or inside URLs and e-mail addresses.
+ * (the reference's example cuts "说起郭德纲，" / "他现在可以说是红得发紫了。"), at blank lines, and before
+ * the items of a list. Never inside numbers (3.14, 1,000, 14:30), after abbreviations (Mr., e.g., No. 7),
+ * after a list item's number, between a date's day and year (Jan 5, 2024) or inside URLs and e-mail addresses.
  */
 
-const CUT_RUN = /[，。！？；：、…,.!?;:]+[”’"')\]」』》〉】）]*|\n[^\S\n]*\n/g;
+/** Punctuation runs; blank lines; a line break before a list item ("2. …", "- …"). */
+const CUT_RUN = /[，。！？；：、…,.!?;:]+[”’"')\]」』》〉】）]*|\n[^\S\n]*\n|\n(?=[^\S\n]*(?:\d{1,2}[.)]|[-*•])[^\S\n])/g;
+/** A list item's number at the start of a line: its period ends no sentence. */
+const LIST_NUMBER_BEFORE = /(?:^|\n)[^\S\n]*\d{1,2}$/;
+const MONTH_DAY_BEFORE =
+  /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?$/i;
 const CJK_PUNCT = /[，。！？；：、…]/;
 const URL_OR_EMAIL = /(?:https?:\/\/|www\.)[^\s<>"'，。！？；：、（）「」『』《》]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gi;
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;
@@ -33,7 +39,16 @@ export function findSentenceCuts(text: string): number[] {
       if (next !== undefined && !/\s/.test(next) && !CJK.test(next)) continue;
       protectedSpans ??= findProtectedSpans(text);
       if (protectedSpans.some(([from, to]) => start >= from && start < to)) continue;
-      if (run === '.' && isAbbreviation(text, start)) continue;
+      const before = text.slice(Math.max(0, start - 24), start);
+      // "Jan 5, 2024": the comma belongs to the date.
+      if (run === ',' && MONTH_DAY_BEFORE.test(before) && /^\s+\d{4}\b/.test(text.slice(end, end + 6))) continue;
+      if (run === '.' || run === ')') {
+        if (LIST_NUMBER_BEFORE.test(before)) continue;
+        // A URL's last character was just before this dot: "Visit www.example.com. Then…" ends there.
+        const endsUrl = protectedSpans.some(([, to]) => start === to);
+        if (run === '.' && !endsUrl && isAbbreviation(text, start)) continue;
+        if (run === '.' && /\bno$/i.test(before) && /^\s*\d/.test(text.slice(end, end + 3))) continue;
+      }
     }
     cuts.push(end);
   }
