@@ -228,7 +228,14 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
     if (open && open.name !== ROOT && !tag.isSelfClosing) {
       const closeAt = wrapped.lastIndexOf('</', parser.position - 1);
       const written = wrapped.startsWith(tag.name, closeAt + 2) && /[\s>]/.test(wrapped[closeAt + 2 + tag.name.length]);
-      if (!written) fail(`<${open.name}> is not closed`, open.start);
+      if (!written) {
+        // The input ended (the synthetic root closes) with this tag still open.
+        if (closeAt >= prefix.length + body.length) fail(`<${open.name}> is not closed`, open.start);
+        // The error is where the wrong closing tag stands, and names the tag it should have closed.
+        const writtenName = /^[^\s>]*/.exec(wrapped.slice(closeAt + 2))![0];
+        const where = positions.at(open.start);
+        fail(`closing tag </${writtenName}> does not match <${open.name}> opened at line ${where.line}, column ${where.column}`, toOriginal(closeAt));
+      }
     }
     const frame = stack.pop();
     if (!frame) return;
@@ -282,6 +289,10 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
   parser.on('error', (error) => {
     const offset = toOriginal(parser.position - 1);
     const unclosed = [...stack].reverse().find((f) => f.name !== ROOT);
+    for (const [opener, closer, what] of [['<!--', '-->', 'comment'], ['<![CDATA[', ']]>', 'CDATA section']] as const) {
+      const at = input.lastIndexOf(opener);
+      if (at >= 0 && input.indexOf(closer, at + opener.length) < 0) fail(`the ${what} is not closed (${opener} without ${closer})`, at);
+    }
     if (/unexpected close tag|unclosed tag/.test(error.message)) {
       // Past the input's end means the synthetic root closed while a tag was still open.
       if (unclosed && parser.position > prefix.length + body.length) fail(`<${unclosed.name}> is not closed`, unclosed.start);

@@ -172,8 +172,14 @@ describe('SSML tags', () => {
 
 describe('malformed SSML', () => {
   it('unclosed tag: names the tag that is left open', () => {
-    expectSsmlError('<speak>\n  <s>hello\n</speak>', { line: 2, column: 3 }, /<s> is not closed/);
+    expectSsmlError('<speak>\n  <s>hello\n</speak>', { line: 3, column: 1 }, /closing tag <\/speak> does not match <s> opened at line 2, column 3/);
     expectSsmlError('<speak>hello', { line: 1, column: 1 }, /<speak> is not closed/);
+    // A wrong closing tag is reported where it stands.
+    expectSsmlError('<speak>hello</spek>', { line: 1, column: 13 }, /closing tag <\/spek> does not match <speak> opened at line 1, column 1/);
+    expectSsmlError('<speak><prosody rate="fast">a</prosody></prosody></speak>', { line: 1, column: 40 }, /closing tag <\/prosody> does not match <speak>/);
+    expectSsmlError('<speak>\n<s>a</p></speak>', { line: 2, column: 5 }, /closing tag <\/p> does not match <s> opened at line 2, column 1/);
+    expectSsmlError('<speak>a<!-- note</speak>', { line: 1, column: 9 }, /comment is not closed/);
+    expectSsmlError('<speak>a<![CDATA[x</speak>', { line: 1, column: 9 }, /CDATA section is not closed/);
   });
   it('unknown tag', () => expectSsmlError('<speak>\n  ok <emphasis>x</emphasis></speak>', { line: 2, column: 6 }, /unknown tag <emphasis>/));
   it('bad attribute value', () => expectSsmlError('<speak><break time="soon"/></speak>', { line: 1, column: 8 }, /time="soon"/));
