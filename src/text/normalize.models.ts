@@ -7,9 +7,10 @@ import { type ReadingLanguage, languageAround } from './language.models.js';
 import { MONTHS, enCardinal, enDecade, enDigits, enFraction, enMoney, enNumber, enOrdinal, enYear } from './numbers-en.models.js';
 import { LIANG_MEASURE_WORDS, zhCardinal, zhDigits, zhFraction, zhNumber, zhYuan } from './numbers-zh.models.js';
 import { SPAN_PATTERN, readSpan } from './ranges.models.js';
+import { type UnitMatch, readWithUnit, unitAfterNumber } from './units.models.js';
 
 const DOTTED = String.raw`(?<dotted>(?<![\d.])\d+(?:\.\d+){2,}(?!\.?\d))`;
-const NUMBER = String.raw`(?<number>(?<neg>(?<![\w.])[-−])?(?<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?<frac>\.\d+)?(?<pct>[%％])?(?<ord>(?:st|nd|rd|th)(?![A-Za-z]))?(?<deg>℃|℉|°C|°F)?)`;
+const NUMBER = String.raw`(?<number>(?<neg>(?<![\w.])[-−])?(?<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?<frac>\.\d+)?(?<pct>[%％])?(?<ord>(?:st|nd|rd|th)(?![A-Za-z]))?)`;
 
 const PATTERN = new RegExp(
   [
@@ -70,19 +71,22 @@ function readAt({ text, start, language, lead, tail }: {
     pattern.lastIndex = start;
     const found = pattern.exec(text);
     if (!found || found[0] === '') continue;
-    const match = found[0];
-    const end = start + match.length;
+    const groups = found.groups ?? {};
+    const before = (lead + text.slice(0, start)).slice(-16);
+    let end = start + found[0].length;
+    // A unit after a plain number (70kg, 10 km, 30°) is part of its token: it is read with it and decides its language too.
+    const unit = pattern !== SPAN_PATTERN && groups.number && !groups.pct && !groups.ord ? unitAfterNumber({ text, index: end, before }) : undefined;
+    if (unit) end = unit.end;
+    const match = text.slice(start, end);
     // A token with Chinese units in it (2020年-2024年, $2.5万) is Chinese whatever surrounds it.
     const lang = HAN.test(match) ? 'zh' : languageAround({ text, start, end, fallback: language });
-    const before = (lead + text.slice(0, start)).slice(-16);
     const after = (text.slice(end) + tail).slice(0, 16);
-    const groups = found.groups ?? {};
     const spoken = pattern === SPAN_PATTERN
       ? readSpan({
         a: groups.a!, sep: groups.sep!, b: groups.b!, lang, before, after,
         read: (side, context) => rewrite({ text: side, language: lang, lead: context.lead ?? '', tail: context.tail ?? '' }),
       })
-      : readToken({ groups, match, lang, before, after });
+      : readToken({ groups, match, lang, before, after, unit });
     if (spoken !== undefined) return { spoken: padLatin({ spoken, lang, text, start, end }), end };
   }
   return undefined;
@@ -96,12 +100,13 @@ function padLatin({ spoken, lang, text, start, end }: { spoken: string; lang: Re
   return before + spoken + after;
 }
 
-function readToken({ groups, match, lang, before, after }: {
+function readToken({ groups, match, lang, before, after, unit }: {
   groups: Record<string, string | undefined>;
   match: string;
   lang: ReadingLanguage;
   before: string;
   after: string;
+  unit?: UnitMatch;
 }): string | undefined {
   // What looks like a date but cannot be one (2024-13-45) is a code: its digit groups are read one by one.
   if (groups.isoDate) return readDate({ year: groups.iy!, month: groups.im!, day: groups.id!, lang }) ?? readTelephone({ text: match, lang });
@@ -133,15 +138,16 @@ function readToken({ groups, match, lang, before, after }: {
   }
   if (groups.decade) return readDecade({ digits: groups.dec!, apostrophe: groups.apostrophe !== undefined, before, lang });
   if (groups.dotted) return match.split('.').map((part) => readNumber(part, lang)).join(lang === 'zh' ? '点' : ' point ');
-  if (groups.number) return readNumberToken({ groups, lang, before, after });
+  if (groups.number) return readNumberToken({ groups, lang, before, after, unit });
   return undefined;
 }
 
-function readNumberToken({ groups, lang, before, after }: {
+function readNumberToken({ groups, lang, before, after, unit }: {
   groups: Record<string, string | undefined>;
   lang: ReadingLanguage;
   before: string;
   after: string;
+  unit?: UnitMatch;
 }): string {
   const num = groups.num!;
   const frac = groups.frac ?? '';
@@ -155,9 +161,9 @@ function readNumberToken({ groups, lang, before, after }: {
     // After 第 a number is an ordinal: 第二名, 第二千名, never 两.
     const ordinal = before.endsWith('第');
     if (/^\d{4}$/.test(num) && frac === '' && !negative && after.startsWith('年')) spoken = zhDigits(num);
-    else if (num === '2' && frac === '' && !negative && !groups.pct && !ordinal && LIANG_MEASURE_WORDS.test(after)) spoken = '两';
+    else if (num === '2' && frac === '' && !negative && !groups.pct && !ordinal && takesLiang({ unit, before, after })) spoken = '两';
     else spoken = zhNumber(num + frac, { ordinal });
-  } else if (frac === '' && !negative && !groups.pct && !groups.deg && isEnglishYear({ num, before, after })) {
+  } else if (frac === '' && !negative && !groups.pct && !unit && isEnglishYear({ num, before, after })) {
     spoken = enYear(num);
   } else {
     spoken = enNumber(num + frac);
@@ -165,8 +171,17 @@ function readNumberToken({ groups, lang, before, after }: {
   // The sign goes before the whole quantity: 负百分之十, not 百分之负十.
   const sign = negative ? (lang === 'zh' ? '负' : 'minus ') : '';
   if (groups.pct) return lang === 'zh' ? `${sign}百分之${spoken}` : `${sign}${spoken} percent`;
-  if (groups.deg) return sign + spoken + degreeWord(groups.deg, lang, spoken);
+  if (unit) return sign + readWithUnit({ spoken, match: unit, lang });
   return sign + spoken;
+}
+
+/**
+ * A lone 2 is 两 before a measure word (2个 → 两个) or a unit that takes it (2kg → 两公斤): its own, or, for the first
+ * side of a range, the one that follows the range (2-3km → 两到三公里).
+ */
+function takesLiang({ unit, before, after }: { unit?: UnitMatch; before: string; after: string }): boolean {
+  if (unit) return unit.unit.liang;
+  return LIANG_MEASURE_WORDS.test(after) || unitAfterNumber({ text: after, index: 0, before })?.unit.liang === true;
 }
 
 /** Words after which a four-digit number is a year even when a noun follows: "in 1984 people…", "since 2020 sales…". */
@@ -204,13 +219,6 @@ function readFraction({ numerator, denominator, lang }: { numerator: string; den
   if (lang === 'en' && n === 24 && d === 7) return 'twenty-four seven';
   if (/^0\d/.test(numerator) || /^0\d/.test(denominator) || n < 1 || n >= d || (d > 10 && d !== 100)) return undefined;
   return lang === 'zh' ? zhFraction(numerator, denominator) : enFraction(numerator, denominator);
-}
-
-function degreeWord(symbol: string, lang: ReadingLanguage, spoken: string): string {
-  const fahrenheit = symbol.includes('F') || symbol === '℉';
-  if (lang === 'zh') return fahrenheit ? '华氏度' : '摄氏度';
-  const degrees = spoken === 'one' ? 'degree' : 'degrees';
-  return fahrenheit ? ` ${degrees} Fahrenheit` : ` ${degrees} Celsius`;
 }
 
 export function readNumber(text: string, lang: ReadingLanguage): string {

@@ -7,16 +7,17 @@
 import type { ReadingLanguage } from './language.models.js';
 import { enYear } from './numbers-en.models.js';
 import { zhDigits } from './numbers-zh.models.js';
+import { UNIT_SUFFIX } from './units.models.js';
 
 const NUMBER = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
-/** One side: a date or time with its Chinese units, a clock time, or a number with an optional percent or degree sign. */
+/** One side: a date or time with its Chinese units, a clock time, or a number with an optional percent sign or unit (5-10km, 30-40°). */
 const SIDE = [
   String.raw`\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号])?)?`,
   String.raw`\d{1,2}月(?:\d{1,2}[日号])?`,
   String.raw`\d{1,2}[日号]`,
   String.raw`\d{1,2}点(?:\d{1,2}分)?`,
   String.raw`\d{1,2}[:：]\d{2}`,
-  String.raw`(?:${NUMBER})(?:[%％]|℃|℉|°C|°F)?`,
+  String.raw`(?:${NUMBER})(?:[%％]|${UNIT_SUFFIX})?`,
 ].join('|');
 
 /**
