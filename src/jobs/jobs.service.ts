@@ -149,9 +149,11 @@ export function createJobService({
       if (!location) {
         throw errors.invalidParameter('InputURL', 'it must be oss://bucket/key, an OSS URL, or a MediaUrl this service gave out.');
       }
-      const job = await store.findFinishedJobByOutput({ bucket: location.bucket, objects: objectsForKey(location.key) });
-      // Two formats of one object (name → name.mp3 and name.wav) share an OutputConfig object.
-      if (!job || job.result?.key !== location.key) throw errors.mediaNotFound(inputUrl.slice(0, 64));
+      // One object name may have been written in several formats (name → name.mp3 and name.wav):
+      // the newest job whose file is this key.
+      const candidates = await store.findFinishedJobsByOutput({ bucket: location.bucket, objects: objectsForKey(location.key), limit: 20 });
+      const job = candidates.find((candidate) => candidate.result?.key === location.key);
+      if (!job) throw errors.mediaNotFound(inputUrl.slice(0, 64));
       return job;
     },
 

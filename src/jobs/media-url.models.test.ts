@@ -6,6 +6,7 @@ describe('parseMediaUrl', () => {
     expect(parseMediaUrl('oss://my-bucket/tts/hello.mp3')).toEqual({ bucket: 'my-bucket', key: 'tts/hello.mp3' });
     expect(parseMediaUrl('https://my-bucket.oss-cn-shanghai.aliyuncs.com/tts/hello.mp3?Expires=1&Signature=x')).toEqual({ bucket: 'my-bucket', key: 'tts/hello.mp3' });
     expect(parseMediaUrl('http://127.0.0.1:8080/buckets/b/dir/%2561%20x.wav?Expires=1&Signature=s')).toEqual({ bucket: 'b', key: 'dir/%61 x.wav' });
+    expect(parseMediaUrl('https://tts.example.com/narrate/buckets/b/x.mp3?Expires=1&Signature=s')).toEqual({ bucket: 'b', key: 'x.mp3' });
     expect(parseMediaUrl('http://s3.local:9000/b/dir/name.mp3?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=f')).toEqual({ bucket: 'b', key: 'dir/name.mp3' });
   });
 

@@ -2,7 +2,7 @@
  * GetMediaInfo's InputURL (reference §3.3): the object a media URL points at. Accepted forms:
  *  - `oss://bucket/dir/name.mp3`, as ICE writes them;
  *  - `https://bucket.oss-cn-shanghai.aliyuncs.com/dir/name.mp3`, an OSS URL;
- *  - a MediaUrl Narrate gave out: `http://host/buckets/bucket/dir/name.mp3?Expires=…` (local
+ *  - a MediaUrl Narrate gave out: `http://host[/prefix]/buckets/bucket/dir/name.mp3?Expires=…` (local
  *    storage) or an S3 presigned URL, `http://endpoint/bucket/dir/name.mp3?X-Amz-…` (path style).
  * Each path segment is percent-decoded once; the query (expiry, signature) is ignored.
  */
@@ -35,8 +35,9 @@ export function parseMediaUrl(input: string): MediaLocation | null {
     if (oss) {
       bucket = oss[1];
       keySegments = segments;
-    } else if (segments[0] === 'buckets') {
-      [bucket, ...keySegments] = segments.slice(1);
+    } else if (segments.includes('buckets')) {
+      // Behind a --public-url with a path (https://host/narrate/buckets/…) the route sits under it.
+      [bucket, ...keySegments] = segments.slice(segments.indexOf('buckets') + 1);
     } else if ([...url.searchParams.keys()].some((name) => name.startsWith('X-Amz-'))) {
       [bucket, ...keySegments] = segments;
     } else {

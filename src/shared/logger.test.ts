@@ -10,6 +10,11 @@ describe('redactUrl', () => {
     expect(redactUrl('/b/k?X-Amz-Credential=AKIA%2F2024&X-Amz-Signature=f00&X-Amz-Security-Token=t')).toBe('/b/k?X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Security-Token=***');
   });
 
+  it('hides a value that is itself a signed URL', () => {
+    const media = encodeURIComponent('http://127.0.0.1:8080/buckets/b/a.mp3?Expires=1796088544&Signature=1KztJ6abc');
+    expect(redactUrl(`/?Action=GetMediaInfo&InputURL=${media}&AuthTimeout=60`)).toBe('/?Action=GetMediaInfo&InputURL=***&AuthTimeout=60');
+  });
+
   it('leaves a URL without secrets as it is, malformed escapes included', () => {
     for (const url of ['/healthz', '/?Action=ListSmartJobs&PageSize=10', '/?%E0%A4%A=1&Title=%zz']) expect(redactUrl(url)).toBe(url);
   });

@@ -8,6 +8,8 @@ export type { Logger };
  */
 /** Query parameters whose values are credentials or URL capabilities (signed MediaUrls, v1 signatures). */
 const SECRET_QUERY_NAME = /signature|token|credential|secret/i;
+/** A signature inside a (percent-encoded) value: `…%3FExpires%3D1%26Signature%3Dabc`. */
+const NESTED_SIGNATURE = /signature(?:=|%3d)/i;
 
 /**
  * A request URL fit for a log line: the values of signature-like query parameters become `***`
@@ -28,7 +30,9 @@ export function redactUrl(url: string): string {
       } catch {
         // A malformed name is logged as it came.
       }
-      return equals >= 0 && SECRET_QUERY_NAME.test(decoded) ? `${name}=***` : pair;
+      // A value may itself be a signed URL (GetMediaInfo's InputURL=<MediaUrl>): its signature is a secret too.
+      const value = equals < 0 ? '' : pair.slice(equals + 1);
+      return equals >= 0 && (SECRET_QUERY_NAME.test(decoded) || NESTED_SIGNATURE.test(value)) ? `${name}=***` : pair;
     })
     .join('&');
   return `${url.slice(0, at)}?${query}`;

@@ -171,7 +171,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.deleteJobs([])).toBe(0);
       });
 
-      it('finds the most recently finished job that wrote an output object, by either spelling of its key', async () => {
+      it('finds the finished jobs that wrote an output object, newest first, by either spelling of its key', async () => {
         // Jobs 1 and 2 write the same object (Overwrite); job 3 another; job 4 the same one, unfinished.
         for (const n of [1, 2, 3, 4]) await store.createJob(newJob(n, { outputObject: n === 3 ? 'out/other' : 'out/same' }));
         for (const n of [1, 2, 3]) {
@@ -179,12 +179,13 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
           await store.completeJob({ jobId: hex('a', n), workerId: 'w', now: at(6000 + n * 1000), outcome: { state: 'Finished', result: { ...RESULT, key: n === 3 ? 'out/other.mp3' : 'out/same.mp3' } } });
         }
         await claimAs('w', 9500);
-        const found = await store.findFinishedJobByOutput({ bucket: 'bucket', objects: ['out/same.mp3', 'out/same'] });
-        expect(found?.id).toBe(hex('a', 2));
-        expect((await store.findFinishedJobByOutput({ bucket: 'bucket', objects: ['out/other'] }))?.id).toBe(hex('a', 3));
-        expect(await store.findFinishedJobByOutput({ bucket: 'elsewhere', objects: ['out/same'] })).toBeNull();
-        expect(await store.findFinishedJobByOutput({ bucket: 'bucket', objects: ['out/none.mp3', 'out/none'] })).toBeNull();
-        expect(await store.findFinishedJobByOutput({ bucket: 'bucket', objects: [] })).toBeNull();
+        const ids = (jobs: Array<{ id: string }>) => jobs.map((job) => job.id);
+        expect(ids(await store.findFinishedJobsByOutput({ bucket: 'bucket', objects: ['out/same.mp3', 'out/same'], limit: 10 }))).toEqual([hex('a', 2), hex('a', 1)]);
+        expect(ids(await store.findFinishedJobsByOutput({ bucket: 'bucket', objects: ['out/same'], limit: 1 }))).toEqual([hex('a', 2)]);
+        expect(ids(await store.findFinishedJobsByOutput({ bucket: 'bucket', objects: ['out/other'], limit: 10 }))).toEqual([hex('a', 3)]);
+        expect(await store.findFinishedJobsByOutput({ bucket: 'elsewhere', objects: ['out/same'], limit: 10 })).toEqual([]);
+        expect(await store.findFinishedJobsByOutput({ bucket: 'bucket', objects: ['out/none.mp3', 'out/none'], limit: 10 })).toEqual([]);
+        expect(await store.findFinishedJobsByOutput({ bucket: 'bucket', objects: [], limit: 10 })).toEqual([]);
       });
 
       it('counts jobs by state, with zeros for empty states', async () => {

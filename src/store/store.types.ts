@@ -139,10 +139,11 @@ export interface JobStore {
   getJob(id: string): Promise<JobRecord | null>;
   getJobByMediaId(mediaId: string): Promise<JobRecord | null>;
   /**
-   * The most recently finished job that wrote OutputConfig `{bucket, object}` for one of `objects`
-   * (the key with and without its extension), or null: GetMediaInfo by InputURL.
+   * Finished jobs that wrote OutputConfig `{bucket, object}` for one of `objects` (the key with and
+   * without its extension), newest first, at most `limit`: GetMediaInfo by InputURL. Several
+   * formats of one object name (name.mp3, name.wav) are several candidates.
    */
-  findFinishedJobByOutput(args: { bucket: string; objects: string[] }): Promise<JobRecord | null>;
+  findFinishedJobsByOutput(args: { bucket: string; objects: string[]; limit: number }): Promise<JobRecord[]>;
   listJobs(query: ListJobsQuery): Promise<ListJobsPage>;
   /** Deletes the given jobs (and their pending deliveries); returns how many existed. */
   deleteJobs(ids: string[]): Promise<number>;

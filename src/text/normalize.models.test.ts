@@ -169,6 +169,10 @@ describe('normalising English text', () => {
     ['Save 20%-30% today.', 'Save twenty percent to thirty percent today.'],
     ['20-30% off', 'twenty to thirty percent off'],
     ['open 9:00-17:00', "open nine o'clock to seventeen o'clock"],
+    // A shortened second side continues the first.
+    ['It was 1990-95.', 'It was nineteen ninety to ninety-five.'],
+    ['The 2019-20 season.', 'The twenty nineteen to twenty season.'],
+    ['See pages 110-15.', 'See pages one hundred ten to fifteen.'],
   ])('ranges: %s → %s', (text, spoken) => expect(normalizeText({ text, language: 'en' })).toBe(spoken));
   it('does not take a number glued to more dashes for a range ("1-800-FLOWERS" is not "one to eight hundred")', () => {
     expect(normalizeText({ text: '1-800-FLOWERS', language: 'en' })).toBe('one-eight hundred-FLOWERS');

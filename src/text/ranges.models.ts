@@ -26,7 +26,7 @@ const SIDE = [
  * separators ("A1-2", "1-800-FLOWERS", "1-2-3") is not a range.
  */
 export const SPAN_PATTERN = new RegExp(
-  String.raw`(?<![\w.:/\-−])(?<a>[-−]?(?:${SIDE}))(?<sep>-|\s?[~～〜–]\s?|[:：])(?<b>[-−]?(?:${SIDE}))(?![\d%％℃℉°]|[-–]\w|[.:/]\d)`,
+  String.raw`(?<![\w.:/\-−])(?<a>[-−]?(?:${SIDE}))(?<sep>-|\s?[~～〜–]\s?|[:：])(?<b>[-−]?(?:${SIDE}))(?![\d%％℃℉°]|[-–]\w|[.:/]\d|\s?(?:[ap]\.?m\b\.?|[AP]M\b))`,
   'y',
 );
 
@@ -64,6 +64,14 @@ export function readSpan({ a, sep, b, lang, before, after, read }: {
     // A hyphen between a leading zero or seven digits and more is a telephone number, unless a unit says it counts.
     if (separator === '-' && (LEADING_ZERO.test(a) || LEADING_ZERO.test(b) || (digitCount(a) + digitCount(b) >= 7 && !counted))) {
       return undefined;
+    }
+    // Arithmetic (5-3=2) is not a range: the ordinary rules read it.
+    if (/^\s*[=＝]/.test(after)) return undefined;
+    // A shortened second side (1990-95, 2019-20, pages 110-15) continues the first one's leading digits.
+    if (separator === '-' && integers && b.length < a.length && a.length >= 3 && Number(b) > Number(a.slice(-b.length))) {
+      const yearLike = /^\d{4}$/.test(a) && Number(a) >= 1100 && Number(a) <= 2099;
+      if (yearLike) return lang === 'zh' ? zhDigits(a) + join + zhDigits(b) : enYear(a) + join + read(b, { tail: after });
+      return read(a, { lead: before }) + join + read(b, { tail: after });
     }
     // A hyphen between a number and a smaller one is a figure number or a score (图3-1, 3-1战胜), not a range. eSpeak
     // drops a hyphen between Chinese numerals (十-二 is heard as 十二, twelve), so Chinese keeps the two apart.

@@ -5,8 +5,8 @@
  * after a list item's number, between a date's day and year (Jan 5, 2024) or inside URLs and e-mail addresses.
  */
 
-/** Punctuation runs; blank lines; a line break before a list item ("2. …", "- …"). */
-const CUT_RUN = /[，。！？；：、…,.!?;:]+[”’"')\]」』》〉】）]*|\n[^\S\n]*\n|\n(?=[^\S\n]*(?:\d{1,2}[.)]|[-*•])[^\S\n])/g;
+/** Punctuation runs; blank lines; a line break before a list item ("2. …", "- …", "2.香蕉", "2、香蕉"). */
+const CUT_RUN = /[，。！？；：、…,.!?;:]+[”’"')\]」』》〉】）]*|\n[^\S\n]*\n|\n(?=[^\S\n]*(?:\d{1,2}[.)、]|[-*•])(?:[^\S\n]|[\u3400-\u9fff]))/g;
 /** A list item's number at the start of a line: its period ends no sentence. */
 const LIST_NUMBER_BEFORE = /(?:^|\n)[^\S\n]*\d{1,2}$/;
 const MONTH_DAY_BEFORE =

@@ -250,9 +250,18 @@ describe('GetMediaInfo', () => {
       expect(byUrl.MediaInfo.FileInfoList[0].FileBasicInfo.FileName).toBe('lifetime.wav');
     }
     await expect(call('GetMediaInfo', { InputURL: 'oss://b/never-written.wav' })).rejects.toMatchObject({ code: 'MediaNotFound' });
+    // The same object name written again, as MP3: each file still finds its own job.
+    const asMp3 = await call('SubmitAudioProduceJob', {
+      EditingConfig: JSON.stringify({ voice: 'Harry', format: 'MP3' }),
+      InputConfig: 'Hello again.',
+      OutputConfig: JSON.stringify({ bucket: 'b', object: 'lifetime' }),
+    });
+    expect((await finished(call, asMp3.JobId)).State).toBe('Finished');
+    expect((await call('GetMediaInfo', { InputURL: 'oss://b/lifetime.mp3' })).MediaInfo.MediaId).toBe(asMp3.MediaId);
+    expect((await call('GetMediaInfo', { InputURL: 'oss://b/lifetime.wav' })).MediaInfo.MediaId).toBe(submitted.MediaId);
     await expect(call('GetMediaInfo', { InputURL: 'https://example.com/page' })).rejects.toMatchObject({ code: 'InvalidParameter' });
     await expect(call('GetMediaInfo', {})).rejects.toMatchObject({ code: 'MissingMediaId' });
-    for (const bad of ['0', '-5', '1.5', 'soon', String(8 * 24 * 3600)]) {
+    for (const bad of ['0', '-5', '1.5', 'soon', String(8 * 24 * 3600), '0x10', '1e3', ' 60', '+60']) {
       const refused = await call('GetMediaInfo', { MediaId: submitted.MediaId, AuthTimeout: bad }).catch((error: { code?: string; message?: string }) => error);
       expect(refused, bad).toMatchObject({ code: 'InvalidParameter' });
       expect((refused as { message: string }).message, bad).toContain('AuthTimeout');

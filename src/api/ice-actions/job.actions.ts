@@ -24,7 +24,7 @@ const MAX_URL_SECONDS = 7 * 24 * 3600;
 /** GetMediaInfo's AuthTimeout: the signed URLs' lifetime in seconds, or the server's default. */
 function urlLifetime(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const seconds = Number(value);
+  const seconds = /^[0-9]{1,7}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_URL_SECONDS) {
     throw errors.invalidParameter('AuthTimeout', `it must be a whole number of seconds from 1 to ${MAX_URL_SECONDS}.`);
   }

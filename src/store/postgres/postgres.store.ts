@@ -169,14 +169,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const { rows } = await q('narrate_get_job_by_media', 'SELECT * FROM jobs WHERE media_id = $1', [mediaId]);
       return rows[0] ? rowToJob(rows[0]) : null;
     },
-    async findFinishedJobByOutput({ bucket, objects }) {
-      if (objects.length === 0) return null;
+    async findFinishedJobsByOutput({ bucket, objects, limit }) {
+      if (objects.length === 0) return [];
       const { rows } = await q(
         'narrate_finished_by_output',
-        `SELECT * FROM jobs WHERE state = 'Finished' AND output_bucket = $1 AND output_object = ANY($2::text[]) ORDER BY modified_at DESC LIMIT 1`,
-        [bucket, objects],
+        `SELECT * FROM jobs WHERE state = 'Finished' AND output_bucket = $1 AND output_object = ANY($2::text[]) ORDER BY modified_at DESC LIMIT $3`,
+        [bucket, objects, limit],
       );
-      return rows[0] ? rowToJob(rows[0]) : null;
+      return rows.map(rowToJob);
     },
     listJobs,
     async deleteJobs(ids) {

@@ -36,7 +36,7 @@ export function createSqliteStore(options: SqliteStoreOptions): JobStore {
     getJobByMedia: db.prepare('SELECT * FROM jobs WHERE media_id = ?'),
     // Two objects at most (the key with and without its extension); jobs_finished_output serves it.
     finishedByOutput: db.prepare(`SELECT * FROM jobs WHERE state = 'Finished' AND output_bucket = ? AND output_object IN (?, ?)
-      ORDER BY modified_at DESC LIMIT 1`),
+      ORDER BY modified_at DESC LIMIT ?`),
     countByState: db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state'),
     getKey: db.prepare('SELECT * FROM access_keys WHERE id = ?'),
     listKeys: db.prepare('SELECT * FROM access_keys ORDER BY id'),
@@ -109,11 +109,10 @@ export function createSqliteStore(options: SqliteStoreOptions): JobStore {
       const row = st.getJobByMedia.get(mediaId) as Row | undefined;
       return row ? rowToJob(row) : null;
     },
-    async findFinishedJobByOutput({ bucket, objects }) {
+    async findFinishedJobsByOutput({ bucket, objects, limit }) {
       const [first, second = first] = objects;
-      if (first === undefined) return null;
-      const row = st.finishedByOutput.get(bucket, first, second) as Row | undefined;
-      return row ? rowToJob(row) : null;
+      if (first === undefined) return [];
+      return (st.finishedByOutput.all(bucket, first, second, limit) as Row[]).map(rowToJob);
     },
     async listJobs(query) {
       return listJobs(query);
