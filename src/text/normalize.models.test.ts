@@ -57,6 +57,16 @@ describe('normalising Chinese text', () => {
     ['−5', '负五'],
   ])('%s → %s', (text, spoken) => expect(normalizeText({ text, language: 'zh' })).toBe(spoken));
 
+  it.each([
+    ['报警电话110', '报警电话幺幺零'],
+    ['尾号5678的用户', '尾号五六七八的用户'],
+    ['邮编100080', '邮编一零零零八零'],
+    ['验证码是3921', '验证码是三九二一'],
+    ['房间号是1201', '房间号是幺二零幺'],
+    // Without a cue a number is a quantity.
+    ['他有110元', '他有一百一十元'],
+  ])('after a word that announces a code or a number to dial, digits one by one: %s → %s', (text, spoken) => expect(normalizeText({ text, language: 'zh' })).toBe(spoken));
+
   describe('ranges: a dash or tilde between two quantities is 到', () => {
     it.each([
       ['2020-2024年', '二零二零到二零二四年'],
@@ -169,6 +179,9 @@ describe('normalising English text', () => {
     ['Save 20%-30% today.', 'Save twenty percent to thirty percent today.'],
     ['20-30% off', 'twenty to thirty percent off'],
     ['open 9:00-17:00', "open nine o'clock to seventeen o'clock"],
+    // An hour with am/pm and no minutes: eSpeak reads a bare "am" like the verb.
+    ['Open 10 am to 7pm.', 'Open ten a m to seven p m.'],
+    ['Call at 7 p.m. Tomorrow.', 'Call at seven p m. Tomorrow.'],
     // A shortened second side continues the first.
     ['It was 1990-95.', 'It was nineteen ninety to ninety-five.'],
     ['The 2019-20 season.', 'The twenty nineteen to twenty season.'],

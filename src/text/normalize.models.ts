@@ -19,6 +19,8 @@ const PATTERN = new RegExp(
     String.raw`(?<fraction>(?<![\d/.])(?<fn>\d{1,3})/(?<fd>\d{1,3})(?![\d/]|\.\d))`,
     // "pm." keeps its period in the text: it usually ends the sentence too.
     String.raw`(?<time>(?<![\d:])(?<th>\d{1,2}):(?<tm>\d{2})(?::(?<ts>\d{2}))?(?![\d:])(?:\s?(?<ampm>[AaPp](?:\.[Mm]\.?|[Mm]))(?![A-Za-z]))?)`,
+    // "10 am", "7pm": an hour with am/pm and no minutes (eSpeak says "am" like the verb).
+    String.raw`(?<hourAmPm>(?<![\d:.,])(?<hh>1[0-2]|0?[1-9])\s?(?<hap>[AaPp](?:\.[Mm]\.?|[Mm]))(?![A-Za-z]))`,
     String.raw`(?<mobile>(?<![\d+])1[3-9]\d{9}(?!\d))`,
     String.raw`(?<phone>(?<![\w.])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)[ -]?)?\d{2,5}(?:-\d{2,8}){1,3}(?![\d-]))`,
     String.raw`(?<money>(?<cur>[$¥￥€£])\s?(?<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<scale>\s?(?:万亿|千万|百万|[千万亿])|\s?(?:thousand|million|billion|trillion)(?![A-Za-z]))?)`,
@@ -123,6 +125,11 @@ function readToken({ groups, match, lang, before, after, unit }: {
     const endsSentence = groups.ampm?.endsWith('.') && /^(?:\s*$|\s+[A-Z])/.test(after);
     return spoken === undefined || !endsSentence ? spoken : spoken + '.';
   }
+  if (groups.hourAmPm) {
+    const spoken = readTime({ hour: groups.hh!, minute: '00', ampm: groups.hap, lang });
+    const endsSentence = groups.hap?.endsWith('.') && /^(?:\s*$|\s+[A-Z])/.test(after);
+    return spoken === undefined || !endsSentence ? spoken : spoken + '.';
+  }
   if (groups.mobile) return readTelephone({ text: match, lang });
   if (groups.phone) {
     const digitCount = match.replace(/\D/g, '').length;
@@ -157,6 +164,9 @@ function readNumberToken({ groups, lang, before, after, unit }: {
   if (num.length > 1 && num.startsWith('0') && frac === '') {
     // "007", "0086": an identifier, read digit by digit.
     spoken = lang === 'zh' ? zhDigits(num) : enDigits(num);
+  } else if (lang === 'zh' && frac === '' && !negative && !groups.pct && !unit && ZH_DIGIT_CUES.test(before)) {
+    // 报警电话110, 尾号5678, 邮编100080: a code or number you dial, read digit by digit (phones with 幺).
+    spoken = zhDigits(num.replace(/,/g, ''), { telephone: ZH_PHONE_CUES.test(before) });
   } else if (lang === 'zh') {
     // After 第 a number is an ordinal: 第二名, 第二千名, never 两.
     const ordinal = before.endsWith('第');
@@ -174,6 +184,11 @@ function readNumberToken({ groups, lang, before, after, unit }: {
   if (unit) return sign + readWithUnit({ spoken, match: unit, lang });
   return sign + spoken;
 }
+
+/** Words after which a number is a code or a number to dial, read digit by digit ("是", a colon or a space may follow). */
+const ZH_DIGIT_CUES = /(?:电话|热线|手机|号码|尾号|分机|邮编|编号|工号|学号|账号|帐号|卡号|验证码|密码|房间|门牌|车次|航班|代码)(?:号)?(?:是|为)?[:：]?\s*$/;
+/** The ones among them where 1 is said 幺, as on the phone. */
+const ZH_PHONE_CUES = /(?:电话|热线|手机|号码|尾号|分机|房间|车次|航班)(?:号)?(?:是|为)?[:：]?\s*$/;
 
 /**
  * A lone 2 is 两 before a measure word (2个 → 两个) or a unit that takes it (2kg → 两公斤): its own, or, for the first
