@@ -20,12 +20,12 @@ export function registerSayCommand(program: Command, env: Record<string, string 
     .argument('[text]', 'text or SSML to speak; "-" reads standard input')
     .option('-i, --input <file>', 'read the text from a file')
     .option('--voice <name>', 'voice name (narrate voices list)', 'Xiaoyun')
-    .option('--format <format>', 'mp3, wav or pcm', 'mp3')
+    .option('--format <format>', 'mp3, wav or pcm (default: from the output file name, else mp3)')
     .option('--sample-rate <hz>', '8000, 16000, 24000 or 48000', '16000')
     .option('--volume <0-100>', 'loudness, 50 = unchanged', '50')
     .option('--speech-rate <-500..500>', 'speed: -500 = 0.5×, 500 = 2×', '0')
     .option('--pitch-rate <-500..500>', 'pitch: -500 = an octave down, 500 = an octave up', '0')
-    .option('-o, --output <file>', 'audio file to write ("-" for stdout)', 'narrate.mp3')
+    .option('-o, --output <file>', 'audio file to write ("-" for stdout; default narrate.<format>)')
     .option('--timings <file>', 'write the sentence timings (AiResult) as JSON');
   addConfigOptions(command, 'say');
   command.action(async (text: string | undefined, options: Record<string, string>) => {
@@ -34,13 +34,16 @@ export function registerSayCommand(program: Command, env: Record<string, string 
     if (options.input) input = await readFile(options.input, 'utf8');
     else if (text === '-' || text === undefined) input = await readStdin();
     else input = text;
+    // `-o speech.wav` means WAV: an output name's audio extension picks the format unless --format says otherwise.
+    const format = options.format ?? /\.(mp3|wav|pcm)$/i.exec(options.output ?? '')?.[1]?.toLowerCase() ?? 'mp3';
+    const output = options.output ?? `narrate.${format}`;
     const voices = await createVoices({ voicesDir: config.voicesDir, engineThreads: config.engineThreads, espeakThreads: config.espeakThreads });
     try {
       const speech = createSpeechService({ engines: voices.engines, resolver: voices.resolver });
       const editing = parseEditingConfig(
         JSON.stringify({
           voice: options.voice,
-          format: options.format,
+          format,
           sample_rate: Number(options.sampleRate),
           volume: Number(options.volume),
           speech_rate: Number(options.speechRate),
@@ -48,8 +51,8 @@ export function registerSayCommand(program: Command, env: Record<string, string 
         }),
       );
       const plan = speech.prepare({ inputText: input, editing });
-      const toStdout = options.output === '-';
-      const file = toStdout ? null : await open(options.output!, 'w');
+      const toStdout = output === '-';
+      const file = toStdout ? null : await open(output, 'w');
       let position = 0;
       const result = await speech.render({
         plan,
@@ -67,7 +70,7 @@ export function registerSayCommand(program: Command, env: Record<string, string 
         await file.close();
       }
       if (options.timings) await writeFile(options.timings, JSON.stringify(result.timings, null, 2));
-      if (!toStdout) process.stderr.write(`${options.output}: ${(result.durationMs / 1000).toFixed(2)} s, ${plan.format}, ${plan.sampleRate} Hz, voice ${plan.voice.name}, ${result.timings.length} segments\n`);
+      if (!toStdout) process.stderr.write(`${output}: ${(result.durationMs / 1000).toFixed(2)} s, ${plan.format}, ${plan.sampleRate} Hz, voice ${plan.voice.name}, ${result.timings.length} segments\n`);
     } catch (error) {
       if (isAppError(error)) {
         process.stderr.write(`narrate say: ${error.code}: ${error.message}\n`);

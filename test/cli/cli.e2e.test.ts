@@ -58,6 +58,17 @@ describe('narrate say', () => {
     expect(a.durationMs / b.durationMs).toBeGreaterThan(3);
   });
 
+  it('takes the format from the output file name when --format is not given', async () => {
+    const result = await narrate(['say', 'Hello.', '--voice', 'Harry', '-o', 'named.wav']);
+    expect(result.code, result.stderr).toBe(0);
+    const bytes = await readFile(path.join(dir, 'named.wav'));
+    expect(bytes.toString('ascii', 0, 4)).toBe('RIFF');
+    expect((await decodeAudio(new Uint8Array(bytes), 'wav')).durationMs).toBeGreaterThan(200);
+    // With neither, MP3 into narrate.mp3; --format names the default file too.
+    expect((await narrate(['say', 'Hi.', '--voice', 'Harry', '--format', 'pcm'])).code).toBe(0);
+    expect((await stat(path.join(dir, 'narrate.pcm'))).size).toBeGreaterThan(1000);
+  });
+
   it('an unknown voice or a bad range is a clear error with exit code 2', async () => {
     const unknown = await narrate(['say', 'hi', '--voice', 'Nobody', '-o', 'x.mp3']);
     expect(unknown.code).toBe(2);
