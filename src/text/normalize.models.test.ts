@@ -59,6 +59,8 @@ describe('normalising Chinese text', () => {
 
   it.each([
     ['报警电话110', '报警电话幺幺零'],
+    ['+86 138 1234 5678', '加八六 幺三八 幺二三四 五六七八'],
+    ['138 1234 5678', '幺三八 幺二三四 五六七八'],
     ['尾号5678的用户', '尾号五六七八的用户'],
     ['邮编100080', '邮编一零零零八零'],
     ['验证码是3921', '验证码是三九二一'],
@@ -80,6 +82,8 @@ describe('normalising Chinese text', () => {
       ['2点-4点', '两点到四点'],
       // eSpeak drops the hyphen: 五-十分钟 was heard as 五十分钟, fifty minutes.
       ['5-10分钟', '五到十分钟'],
+      ['2万-3万', '两万到三万'],
+      ['月薪1万-2万元', '月薪一万到两万元'],
       ['3-5个', '三到五个'],
       ['2-3个', '两到三个'],
       ['第2-3名', '第二到三名'],
@@ -181,12 +185,13 @@ describe('normalising English text', () => {
     ['open 9:00-17:00', "open nine o'clock to seventeen o'clock"],
     // An hour with am/pm and no minutes: eSpeak reads a bare "am" like the verb.
     ['Open 10 am to 7pm.', 'Open ten a m to seven p m.'],
+    ['Call +1 555 123 4567.', 'Call plus one, five five five, one two three, four five six seven.'],
     ['Call at 7 p.m. Tomorrow.', 'Call at seven p m. Tomorrow.'],
     // A shortened second side continues the first.
     ['It was 1990-95.', 'It was nineteen ninety to ninety-five.'],
     ['The 2019-20 season.', 'The twenty nineteen to twenty season.'],
     ['See pages 110-15.', 'See pages one hundred ten to fifteen.'],
-  ])('ranges: %s → %s', (text, spoken) => expect(normalizeText({ text, language: 'en' })).toBe(spoken));
+  ])('ranges, hours and spaced phone numbers: %s → %s', (text, spoken) => expect(normalizeText({ text, language: 'en' })).toBe(spoken));
   it('does not take a number glued to more dashes for a range ("1-800-FLOWERS" is not "one to eight hundred")', () => {
     expect(normalizeText({ text: '1-800-FLOWERS', language: 'en' })).toBe('one-eight hundred-FLOWERS');
     expect(normalizeText({ text: 'a 3-4-year-old', language: 'en' })).toBe('a three-four-year-old');

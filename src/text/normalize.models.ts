@@ -21,7 +21,9 @@ const PATTERN = new RegExp(
     String.raw`(?<time>(?<![\d:])(?<th>\d{1,2}):(?<tm>\d{2})(?::(?<ts>\d{2}))?(?![\d:])(?:\s?(?<ampm>[AaPp](?:\.[Mm]\.?|[Mm]))(?![A-Za-z]))?)`,
     // "10 am", "7pm": an hour with am/pm and no minutes (eSpeak says "am" like the verb).
     String.raw`(?<hourAmPm>(?<![\d:.,])(?<hh>1[0-2]|0?[1-9])\s?(?<hap>[AaPp](?:\.[Mm]\.?|[Mm]))(?![A-Za-z]))`,
-    String.raw`(?<mobile>(?<![\d+])1[3-9]\d{9}(?!\d))`,
+    String.raw`(?<mobile>(?<![\d+])1[3-9]\d(?:\d{8}|(?<msep>[ -])\d{4}\k<msep>\d{4})(?!\d))`,
+    // An international number written with spaces: +86 138 1234 5678, +1 555 123 4567.
+    String.raw`(?<spacedPhone>(?<![\w+])\+\d{1,3}(?: \d{1,5}){2,4}(?![\d]))`,
     String.raw`(?<phone>(?<![\w.])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)[ -]?)?\d{2,5}(?:-\d{2,8}){1,3}(?![\d-]))`,
     String.raw`(?<money>(?<cur>[$¥￥€£])\s?(?<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<scale>\s?(?:万亿|千万|百万|[千万亿])|\s?(?:thousand|million|billion|trillion)(?![A-Za-z]))?)`,
     String.raw`(?<decade>(?<![\w.])(?<apostrophe>['’])?(?<dec>\d{3}0|[1-9]0)s(?![A-Za-z\d]))`,
@@ -130,7 +132,7 @@ function readToken({ groups, match, lang, before, after, unit }: {
     const endsSentence = groups.hap?.endsWith('.') && /^(?:\s*$|\s+[A-Z])/.test(after);
     return spoken === undefined || !endsSentence ? spoken : spoken + '.';
   }
-  if (groups.mobile) return readTelephone({ text: match, lang });
+  if (groups.mobile || groups.spacedPhone) return readTelephone({ text: match, lang });
   if (groups.phone) {
     const digitCount = match.replace(/\D/g, '').length;
     if (digitCount >= 7) return readTelephone({ text: match, lang });

@@ -17,7 +17,7 @@ const SIDE = [
   String.raw`\d{1,2}[日号]`,
   String.raw`\d{1,2}点(?:\d{1,2}分)?`,
   String.raw`\d{1,2}[:：]\d{2}`,
-  String.raw`(?:${NUMBER})(?:[%％]|${UNIT_SUFFIX})?`,
+  String.raw`(?:${NUMBER})(?:[%％]|万亿|千万|百万|[千万亿]|${UNIT_SUFFIX})?`,
 ].join('|');
 
 /**
