@@ -36,7 +36,10 @@ describe('segmentation', () => {
     expect(texts('Room No. 7 is free.', 'en')).toEqual(['Room No. 7 is free.']);
     expect(texts('Steps:\n1. First item\n2. Second item\n- a bullet', 'en')).toEqual(['Steps:', '1. First item', '2. Second item', '- a bullet']);
     expect(texts('水果：\n1.苹果\n2.香蕉')).toEqual(['水果：', '1.苹果', '2.香蕉']);
-    expect(texts('1、苹果\n2、香蕉')).toEqual(['1、', '苹果', '2、', '香蕉']);
+    expect(texts('1、苹果\n2、香蕉')).toEqual(['1、苹果', '2、香蕉']);
+    // Inside a sentence 、 still cuts, after a number too.
+    expect(texts('苹果、香蕉、梨')).toEqual(['苹果、', '香蕉、', '梨']);
+    expect(texts('今天有      12、明天有13、')).toEqual(['今天有 12、', '明天有13、']);
     // Still cut: a comma between a day and a word, a period after a number ending a sentence.
     expect(texts('We met on May 5, then left. I counted 12. Then 13.', 'en')).toEqual(['We met on May 5,', 'then left.', 'I counted 12.', 'Then 13.']);
   });

@@ -7,8 +7,6 @@
 
 /** Punctuation runs; blank lines; a line break before a list item ("2. …", "- …", "2.香蕉", "2、香蕉"). */
 const CUT_RUN = /[，。！？；：、…,.!?;:]+[”’"')\]」』》〉】）]*|\n[^\S\n]*\n|\n(?=[^\S\n]*(?:\d{1,2}[.)、]|[-*•])(?:[^\S\n]|[\u3400-\u9fff]))/g;
-/** A list item's number at the start of a line: its period ends no sentence. */
-const LIST_NUMBER_BEFORE = /(?:^|\n)[^\S\n]*\d{1,2}$/;
 const MONTH_DAY_BEFORE =
   /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:st|nd|rd|th)?$/i;
 const CJK_PUNCT = /[，。！？；：、…]/;
@@ -34,6 +32,8 @@ export function findSentenceCuts(text: string): number[] {
       cuts.push(start);
       continue;
     }
+    // "1、苹果" at the start of a line: the number is the item's, not a clause of its own.
+    if (run === '、' && isListNumber(text, start)) continue;
     if (!CJK_PUNCT.test(run)) {
       const next = text[end];
       if (next !== undefined && !/\s/.test(next) && !CJK.test(next)) continue;
@@ -43,7 +43,7 @@ export function findSentenceCuts(text: string): number[] {
       // "Jan 5, 2024": the comma belongs to the date.
       if (run === ',' && MONTH_DAY_BEFORE.test(before) && /^\s+\d{4}\b/.test(text.slice(end, end + 6))) continue;
       if (run === '.' || run === ')') {
-        if (LIST_NUMBER_BEFORE.test(before)) continue;
+        if (isListNumber(text, start)) continue;
         // A URL's last character was just before this dot: "Visit www.example.com. Then…" ends there.
         const endsUrl = protectedSpans.some(([, to]) => start === to);
         if (run === '.' && !endsUrl && isAbbreviation(text, start)) continue;
@@ -53,6 +53,12 @@ export function findSentenceCuts(text: string): number[] {
     cuts.push(end);
   }
   return cuts;
+}
+
+/** A list item's number, alone at the start of its line, ends at `at`: its period or 、 ends no sentence. */
+function isListNumber(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return /^[^\S\n]*\d{1,2}$/.test(text.slice(lineStart, at));
 }
 
 function isAbbreviation(text: string, dot: number): boolean {
