@@ -4,8 +4,8 @@
  * never touched, only what the engine is given.
  */
 import { type ReadingLanguage, languageAround } from './language.models.js';
-import { MONTHS, enCardinal, enDecade, enDigits, enFraction, enMoney, enNumber, enOrdinal, enYear } from './numbers-en.models.js';
-import { LIANG_MEASURE_WORDS, zhCardinal, zhDigits, zhFraction, zhNumber, zhYuan } from './numbers-zh.models.js';
+import { MONTHS, enCardinal, enDecade, enDigits, enFraction, enMoney, enNumber, enOrdinal, enYear, isYearLike } from './numbers-en.models.js';
+import { LIANG_MEASURE_WORDS, ZH_SCALE_WORDS, zhCardinal, zhDigits, zhFraction, zhNumber, zhYuan } from './numbers-zh.models.js';
 import { SPAN_PATTERN, readSpan } from './ranges.models.js';
 import { type UnitMatch, readWithUnit, unitAfterNumber } from './units.models.js';
 
@@ -25,7 +25,7 @@ const PATTERN = new RegExp(
     // An international number written with spaces: +86 138 1234 5678, +1 555 123 4567.
     String.raw`(?<spacedPhone>(?<![\w+])\+\d{1,3}(?: \d{1,5}){2,4}(?![\d]))`,
     String.raw`(?<phone>(?<![\w.])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)[ -]?)?\d{2,5}(?:-\d{2,8}){1,3}(?![\d-]))`,
-    String.raw`(?<money>(?<cur>[$¥￥€£])\s?(?<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<scale>\s?(?:万亿|千万|百万|[千万亿])|\s?(?:thousand|million|billion|trillion)(?![A-Za-z]))?)`,
+    String.raw`(?<money>(?<cur>[$¥￥€£])\s?(?<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<scale>\s?(?:${ZH_SCALE_WORDS})|\s?(?:thousand|million|billion|trillion)(?![A-Za-z]))?)`,
     String.raw`(?<decade>(?<![\w.])(?<apostrophe>['’])?(?<dec>\d{3}0|[1-9]0)s(?![A-Za-z\d]))`,
     DOTTED,
     NUMBER,
@@ -121,17 +121,8 @@ function readToken({ groups, match, lang, before, after, unit }: {
     return readDate({ year: groups.uy!, month, day, lang }) ?? readTelephone({ text: match, lang });
   }
   if (groups.fraction) return readFraction({ numerator: groups.fn!, denominator: groups.fd!, lang });
-  if (groups.time) {
-    const spoken = readTime({ hour: groups.th!, minute: groups.tm!, second: groups.ts, ampm: groups.ampm, lang });
-    // "3:30 p.m." at the end of a sentence: its last period is the sentence's too.
-    const endsSentence = groups.ampm?.endsWith('.') && /^(?:\s*$|\s+[A-Z])/.test(after);
-    return spoken === undefined || !endsSentence ? spoken : spoken + '.';
-  }
-  if (groups.hourAmPm) {
-    const spoken = readTime({ hour: groups.hh!, minute: '00', ampm: groups.hap, lang });
-    const endsSentence = groups.hap?.endsWith('.') && /^(?:\s*$|\s+[A-Z])/.test(after);
-    return spoken === undefined || !endsSentence ? spoken : spoken + '.';
-  }
+  if (groups.time) return keepSentencePeriod(readTime({ hour: groups.th!, minute: groups.tm!, second: groups.ts, ampm: groups.ampm, lang }), groups.ampm, after);
+  if (groups.hourAmPm) return keepSentencePeriod(readTime({ hour: groups.hh!, minute: '00', ampm: groups.hap, lang }), groups.hap, after);
   if (groups.mobile || groups.spacedPhone) return readTelephone({ text: match, lang });
   if (groups.phone) {
     const digitCount = match.replace(/\D/g, '').length;
@@ -149,6 +140,12 @@ function readToken({ groups, match, lang, before, after, unit }: {
   if (groups.dotted) return match.split('.').map((part) => readNumber(part, lang)).join(lang === 'zh' ? '点' : ' point ');
   if (groups.number) return readNumberToken({ groups, lang, before, after, unit });
   return undefined;
+}
+
+/** "3:30 p.m." at the end of a sentence: the last period of its p.m. is the sentence's too. */
+function keepSentencePeriod(spoken: string | undefined, ampm: string | undefined, after: string): string | undefined {
+  const endsSentence = ampm?.endsWith('.') && /^(?:\s*$|\s+[A-Z])/.test(after);
+  return spoken === undefined || !endsSentence ? spoken : spoken + '.';
 }
 
 function readNumberToken({ groups, lang, before, after, unit }: {
@@ -187,10 +184,13 @@ function readNumberToken({ groups, lang, before, after, unit }: {
   return sign + spoken;
 }
 
-/** Words after which a number is a code or a number to dial, read digit by digit ("是", a colon or a space may follow). */
-const ZH_DIGIT_CUES = /(?:电话|热线|手机|号码|尾号|分机|邮编|编号|工号|学号|账号|帐号|卡号|验证码|密码|房间|门牌|车次|航班|代码)(?:号)?(?:是|为)?[:：]?\s*$/;
-/** The ones among them where 1 is said 幺, as on the phone. */
-const ZH_PHONE_CUES = /(?:电话|热线|手机|号码|尾号|分机|房间|车次|航班)(?:号)?(?:是|为)?[:：]?\s*$/;
+/** A cue word right before a number; "号", "是"/"为", a colon or a space may come between. */
+const zhCueBefore = (words: string) => new RegExp(`(?:${words})(?:号)?(?:是|为)?[:：]?\\s*$`);
+/** Words after which 1 is said 幺, as on the phone. */
+const ZH_PHONE_WORDS = '电话|热线|手机|号码|尾号|分机|房间|车次|航班';
+/** Words after which a number is a code or a number to dial, read digit by digit. */
+const ZH_DIGIT_CUES = zhCueBefore(`${ZH_PHONE_WORDS}|邮编|编号|工号|学号|账号|帐号|卡号|验证码|密码|门牌|代码`);
+const ZH_PHONE_CUES = zhCueBefore(ZH_PHONE_WORDS);
 
 /**
  * A lone 2 is 两 before a measure word (2个 → 两个) or a unit that takes it (2kg → 两公斤): its own, or, for the first
@@ -211,7 +211,7 @@ const YEAR_FOLLOWERS = /^\s+(?:was|is|will|saw|had|has|marked|began|ended|and|or
  * no word follows it ("It was 1984.", "© 2024"); followed by a word it counts something ("1984 people": a cardinal).
  */
 function isEnglishYear({ num, before, after }: { num: string; before: string; after: string }): boolean {
-  if (!/^\d{4}$/.test(num) || Number(num) < 1100 || Number(num) > 2099) return false;
+  if (!isYearLike(num)) return false;
   if (YEAR_CUES.test(before)) return true;
   return !/^\s*[a-z]/.test(after) || YEAR_FOLLOWERS.test(after);
 }

@@ -65,6 +65,11 @@ export function enOrdinal(integer: string): string {
   });
 }
 
+/** Four digits from 1100 to 2099: what a bare number may be read as a year in (1984, 2024; not 1000 or 3000). */
+export function isYearLike(digits: string): boolean {
+  return /^\d{4}$/.test(digits) && Number(digits) >= 1100 && Number(digits) <= 2099;
+}
+
 /** A year the way it is spoken: 1984 → "nineteen eighty-four", 2005 → "two thousand five", 1900 → "nineteen hundred". */
 export function enYear(year: string): string {
   const value = Number(year);

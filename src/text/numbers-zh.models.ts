@@ -87,6 +87,9 @@ export function zhYuan(amount: string): string {
   return out;
 }
 
+/** Scale words written after a number (2万, ¥1.5亿, 3千万), longest first, as a regular expression source. */
+export const ZH_SCALE_WORDS = '万亿|千万|百万|[千万亿]';
+
 /** "3/4" → "四分之三": the denominator first, as Chinese says it. */
 export function zhFraction(numerator: string, denominator: string): string {
   return `${zhCardinal(denominator)}分之${zhCardinal(numerator)}`;

@@ -5,8 +5,8 @@
  * dates (2024-01-05) are refused here and read by the ordinary rules.
  */
 import type { ReadingLanguage } from './language.models.js';
-import { enYear } from './numbers-en.models.js';
-import { zhDigits } from './numbers-zh.models.js';
+import { enYear, isYearLike } from './numbers-en.models.js';
+import { ZH_SCALE_WORDS, zhDigits } from './numbers-zh.models.js';
 import { UNIT_SUFFIX } from './units.models.js';
 
 const NUMBER = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
@@ -17,7 +17,7 @@ const SIDE = [
   String.raw`\d{1,2}[日号]`,
   String.raw`\d{1,2}点(?:\d{1,2}分)?`,
   String.raw`\d{1,2}[:：]\d{2}`,
-  String.raw`(?:${NUMBER})(?:[%％]|万亿|千万|百万|[千万亿]|${UNIT_SUFFIX})?`,
+  String.raw`(?:${NUMBER})(?:[%％]|${ZH_SCALE_WORDS}|${UNIT_SUFFIX})?`,
 ].join('|');
 
 /**
@@ -69,8 +69,7 @@ export function readSpan({ a, sep, b, lang, before, after, read }: {
     if (/^\s*[=＝]/.test(after)) return undefined;
     // A shortened second side (1990-95, 2019-20, pages 110-15) continues the first one's leading digits.
     if (separator === '-' && integers && b.length < a.length && a.length >= 3 && Number(b) > Number(a.slice(-b.length))) {
-      const yearLike = /^\d{4}$/.test(a) && Number(a) >= 1100 && Number(a) <= 2099;
-      if (yearLike) return lang === 'zh' ? zhDigits(a) + join + zhDigits(b) : enYear(a) + join + read(b, { tail: after });
+      if (isYearLike(a)) return lang === 'zh' ? zhDigits(a) + join + zhDigits(b) : enYear(a) + join + read(b, { tail: after });
       return read(a, { lead: before }) + join + read(b, { tail: after });
     }
     // A hyphen between a number and a smaller one is a figure number or a score (图3-1, 3-1战胜), not a range. eSpeak
@@ -88,10 +87,7 @@ export function readSpan({ a, sep, b, lang, before, after, read }: {
 
 /** Two four-digit numbers that read as years, the earlier first. */
 function isYearPair(a: string, b: string): boolean {
-  if (!/^\d{4}$/.test(a) || !/^\d{4}$/.test(b)) return false;
-  const from = Number(a);
-  const to = Number(b);
-  return from >= 1100 && from < to && to <= 2099;
+  return isYearLike(a) && isYearLike(b) && Number(a) < Number(b);
 }
 
 function valueOf(side: string): number {
