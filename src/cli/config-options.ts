@@ -3,11 +3,13 @@
  * command, and turns what was parsed back into a Config. Keeps flags, variables and --help in step.
  */
 import { Option, type Command } from 'commander';
-import { OPTIONS, parseConfig, type Config } from '../config/config.js';
+import { OPTIONS, parseConfig, type Config, type Scope } from '../config/config.js';
 
-type Scope = (typeof OPTIONS)[number]['scope'][number];
+/** The scope each command was given, so configFrom reads exactly the options it shows. */
+const scopes = new WeakMap<Command, Scope>();
 
 export function addConfigOptions(command: Command, scope: Scope): Command {
+  scopes.set(command, scope);
   for (const def of OPTIONS) {
     if (!def.scope.includes(scope)) continue;
     const placeholder = def.kind === 'bool' ? '' : ' <value>';
@@ -27,5 +29,5 @@ export function configFrom(command: Command, env: Record<string, string | undefi
     const attribute = def.flag.replace(/^--/, '').replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
     if (opts[attribute] !== undefined) flags[def.key] = opts[attribute];
   }
-  return parseConfig({ env, flags });
+  return parseConfig({ env, flags, scope: scopes.get(command) });
 }

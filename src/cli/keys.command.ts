@@ -1,7 +1,8 @@
 /** `narrate keys create` / `narrate keys list`: access keys kept in the job store. */
 import type { Command } from 'commander';
 import { createStore } from '../store/create-store.js';
-import { newAccessKey } from '../app/keys.js';
+import { newAccessKey, parseAllowedActions } from '../app/keys.js';
+import { SPEECH_PERMISSION } from '../api/openai/openai.routes.js';
 import { addConfigOptions, configFrom } from './config-options.js';
 
 export function registerKeysCommands(program: Command, env: Record<string, string | undefined>) {
@@ -10,13 +11,21 @@ export function registerKeysCommands(program: Command, env: Record<string, strin
   const create = keys
     .command('create')
     .description('Create an access key pair and print it once (the secret is not shown again).')
-    .option('--actions <list>', 'comma-separated RAM-style actions it may call, e.g. ice:SubmitAudioProduceJob,ice:GetSmartHandleJob', '*');
+    .option('--actions <list>', `comma-separated RAM-style actions it may call, e.g. ice:SubmitAudioProduceJob,ice:GetSmartHandleJob; ${SPEECH_PERMISSION} for /v1/audio/speech; * for all`, '*');
   addConfigOptions(create, 'keys');
   create.action(async (options: { actions: string }) => {
     const config = configFrom(create, env);
+    let allowedActions: string[];
+    try {
+      allowedActions = parseAllowedActions(options.actions);
+    } catch (error) {
+      process.stderr.write(`narrate keys create: ${(error as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, schema: config.databaseSchema, listen: false });
     try {
-      const key = newAccessKey({ allowedActions: options.actions.split(',').map((a) => a.trim()).filter(Boolean), now: new Date() });
+      const key = newAccessKey({ allowedActions, now: new Date() });
       await store.putAccessKey(key);
       process.stdout.write(`AccessKeyId:     ${key.id}\nAccessKeySecret: ${key.secret}\nAllowed actions: ${key.allowedActions.join(', ')}\n`);
       process.stderr.write('Keep the secret safe: it is not shown again.\n');

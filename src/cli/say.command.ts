@@ -13,12 +13,39 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The say flags behind EditingConfig's fields, so an error names what the user typed. */
+const FLAG_OF_PARAM: Record<string, string> = {
+  'EditingConfig.voice': '--voice',
+  'EditingConfig.format': '--format',
+  'EditingConfig.sample_rate': '--sample-rate',
+  'EditingConfig.volume': '--volume',
+  'EditingConfig.speech_rate': '--speech-rate',
+  'EditingConfig.pitch_rate': '--pitch-rate',
+};
+
+/** A whole number as typed; Number() would turn "" (an unset shell variable) into 0, silence. */
+function wholeNumber(flag: string, value: string): number {
+  if (!/^[+-]?\d+$/.test(value.trim())) throw new SayUsageError(`${flag}: expected a whole number, got "${value}"`);
+  return Number(value);
+}
+
+class SayUsageError extends Error {}
+
+async function readInput(text: string | undefined, file: string | undefined): Promise<string> {
+  if (file !== undefined && text !== undefined) throw new SayUsageError('give TEXT or --input FILE, not both');
+  if (file !== undefined && file !== '-') return readFile(file, 'utf8');
+  if (text !== undefined && text !== '-') return text;
+  // Nothing given at a terminal would wait silently for input the user does not know to type.
+  if (file === undefined && text === undefined && process.stdin.isTTY) throw new SayUsageError('give TEXT, --input FILE, or - to read standard input');
+  return readStdin();
+}
+
 export function registerSayCommand(program: Command, env: Record<string, string | undefined>) {
   const command = program
     .command('say')
     .description('Speak TEXT (or --input FILE, or - for stdin) into an audio file. Same settings and ranges as EditingConfig.')
     .argument('[text]', 'text or SSML to speak; "-" reads standard input')
-    .option('-i, --input <file>', 'read the text from a file')
+    .option('-i, --input <file>', 'read the text from a file ("-" for standard input)')
     .option('--voice <name>', 'voice name (narrate voices list)', 'Xiaoyun')
     .option('--format <format>', 'mp3, wav or pcm (default: from the output file name, else mp3)')
     .option('--sample-rate <hz>', '8000, 16000, 24000 or 48000', '16000')
@@ -31,9 +58,21 @@ export function registerSayCommand(program: Command, env: Record<string, string 
   command.action(async (text: string | undefined, options: Record<string, string>) => {
     const config = configFrom(command, env);
     let input: string;
-    if (options.input) input = await readFile(options.input, 'utf8');
-    else if (text === '-' || text === undefined) input = await readStdin();
-    else input = text;
+    let numbers: { sampleRate: number; volume: number; speechRate: number; pitchRate: number };
+    try {
+      input = await readInput(text, options.input);
+      numbers = {
+        sampleRate: wholeNumber('--sample-rate', options.sampleRate),
+        volume: wholeNumber('--volume', options.volume),
+        speechRate: wholeNumber('--speech-rate', options.speechRate),
+        pitchRate: wholeNumber('--pitch-rate', options.pitchRate),
+      };
+    } catch (error) {
+      if (!(error instanceof SayUsageError)) throw error;
+      process.stderr.write(`narrate say: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     // `-o speech.wav` means WAV: an output name's audio extension picks the format unless --format says otherwise.
     const format = options.format ?? /\.(mp3|wav|pcm)$/i.exec(options.output ?? '')?.[1]?.toLowerCase() ?? 'mp3';
     const output = options.output ?? `narrate.${format}`;
@@ -44,10 +83,10 @@ export function registerSayCommand(program: Command, env: Record<string, string 
         JSON.stringify({
           voice: options.voice,
           format,
-          sample_rate: Number(options.sampleRate),
-          volume: Number(options.volume),
-          speech_rate: Number(options.speechRate),
-          pitch_rate: Number(options.pitchRate),
+          sample_rate: numbers.sampleRate,
+          volume: numbers.volume,
+          speech_rate: numbers.speechRate,
+          pitch_rate: numbers.pitchRate,
         }),
       );
       const plan = speech.prepare({ inputText: input, editing });
@@ -70,10 +109,12 @@ export function registerSayCommand(program: Command, env: Record<string, string 
         await file.close();
       }
       if (options.timings) await writeFile(options.timings, JSON.stringify(result.timings, null, 2));
-      if (!toStdout) process.stderr.write(`${output}: ${(result.durationMs / 1000).toFixed(2)} s, ${plan.format}, ${plan.sampleRate} Hz, voice ${plan.voice.name}, ${result.timings.length} segments\n`);
+      if (!toStdout) process.stderr.write(`${output}: ${(result.durationMs / 1000).toFixed(2)} s, ${plan.format}, ${plan.sampleRate} Hz, voice ${plan.voice.name}, ${result.timings.length} segment${result.timings.length === 1 ? '' : 's'}\n`);
     } catch (error) {
       if (isAppError(error)) {
-        process.stderr.write(`narrate say: ${error.code}: ${error.message}\n`);
+        const flag = error.param === undefined ? undefined : FLAG_OF_PARAM[error.param];
+        const hint = error.code === 'InvalidParameter.Voice' ? ' (narrate voices list shows them)' : '';
+        process.stderr.write(`narrate say: ${flag ? `${flag}: ` : ''}${error.code}: ${error.message}${hint}\n`);
         process.exitCode = 2;
         return;
       }

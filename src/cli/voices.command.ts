@@ -1,7 +1,7 @@
 /** `narrate voices list` and `narrate voices pull NAME`. */
 import type { Command } from 'commander';
 import { createVoices } from '../app/narrate.js';
-import { loadPackCatalog } from '../voices/pack-catalog.models.js';
+import { loadPackCatalog, mirrorProblem } from '../voices/pack-catalog.models.js';
 import { pullPack } from '../voices/pack-pull.js';
 import { formatProgress } from '../voices/progress-format.js';
 import { describeMapping } from '../voices/voice-groups.models.js';
@@ -51,6 +51,12 @@ export function registerVoicesCommands(program: Command, env: Record<string, str
       process.exitCode = 2;
       return;
     }
+    const badMirror = options.mirror === undefined ? null : mirrorProblem(options.mirror);
+    if (badMirror) {
+      process.stderr.write(`narrate voices pull: --mirror ${JSON.stringify(options.mirror)} is not usable: ${badMirror}\n`);
+      process.exitCode = 2;
+      return;
+    }
     let lastLine = '';
     try {
       const result = await pullPack({
@@ -71,7 +77,8 @@ export function registerVoicesCommands(program: Command, env: Record<string, str
       });
       process.stderr.write(`\ninstalled ${result.name} into ${result.dir}\n`);
     } catch (error) {
-      process.stderr.write(`\nnarrate voices pull: ${error instanceof Error ? error.message : String(error)}\n`);
+      // End the progress line first, if one was drawn; a failure before any download stays one line.
+      process.stderr.write(`${lastLine ? '\n' : ''}narrate voices pull: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exitCode = 1;
     }
   });

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 type Kind = 'string' | 'int' | 'number' | 'bool' | 'list';
+/** The commands that take configuration options. */
+export type Scope = 'serve' | 'api' | 'worker' | 'say' | 'voices' | 'keys' | 'deliveries';
 
 interface OptionDef {
   /** camelCase key in Config. */
@@ -16,7 +18,7 @@ interface OptionDef {
   kind: Kind;
   doc: string;
   /** Which commands take it (for --help). */
-  scope: Array<'serve' | 'api' | 'worker' | 'say' | 'voices' | 'keys'>;
+  scope: Scope[];
   default?: (partial: Partial<Config>) => unknown;
   min?: number;
   max?: number;
@@ -59,8 +61,13 @@ export interface Config {
   logLevel: string;
 }
 
-const ALL = ['serve', 'api', 'worker', 'say', 'voices', 'keys'] as const;
 const SERVERS = ['serve', 'api', 'worker'] as const;
+/** Commands that open the job store. */
+const STORE = [...SERVERS, 'keys', 'deliveries'] as const;
+/** Commands that load voices. */
+const VOICES = [...SERVERS, 'say', 'voices'] as const;
+/** Commands that log through pino (the others print to the terminal). */
+const LOGGING = [...SERVERS] as const;
 const HTTP = ['serve', 'api'] as const;
 const WORK = ['serve', 'worker'] as const;
 
@@ -68,10 +75,10 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 'port', flag: '--port', env: 'NARRATE_PORT', kind: 'int', min: 0, max: 65535, scope: [...HTTP], doc: 'HTTP port.', default: () => 8080 },
   { key: 'metricsPort', flag: '--metrics-port', env: 'NARRATE_METRICS_PORT', kind: 'int', min: 0, max: 65535, scope: ['worker'], doc: 'narrate worker only: serve /metrics, /healthz and /readyz on this port (api processes serve them on --port).' },
   { key: 'host', flag: '--host', env: 'NARRATE_HOST', kind: 'string', scope: [...HTTP], doc: 'Address to listen on (0.0.0.0 for all interfaces).', default: () => '127.0.0.1' },
-  { key: 'dataDir', flag: '--data-dir', env: 'NARRATE_DATA_DIR', kind: 'string', scope: [...ALL], doc: 'Where the SQLite database (jobs, access keys, callbacks) and local buckets live.', default: () => './data' },
-  { key: 'voicesDir', flag: '--voices-dir', env: 'NARRATE_VOICES_DIR', kind: 'string', scope: [...ALL], doc: 'Where neural voice packs are installed.', default: () => path.join(os.homedir(), '.cache', 'narrate', 'voices'), docDefault: '~/.cache/narrate/voices' },
-  { key: 'databaseUrl', flag: '--database-url', env: 'NARRATE_DATABASE_URL', kind: 'string', scope: [...SERVERS, 'keys'], secret: true, doc: 'A postgres:// URL switches the job store to PostgreSQL (default: SQLite in the data directory).' },
-  { key: 'databaseSchema', flag: '--database-schema', env: 'NARRATE_DATABASE_SCHEMA', kind: 'string', scope: [...SERVERS, 'keys'], doc: 'PostgreSQL schema that holds the tables (created when missing); lets several deployments or test runs share one database. Ignored for SQLite.', default: () => 'narrate' },
+  { key: 'dataDir', flag: '--data-dir', env: 'NARRATE_DATA_DIR', kind: 'string', scope: [...STORE], doc: 'Where the SQLite database (jobs, access keys, callbacks) and local buckets live.', default: () => './data' },
+  { key: 'voicesDir', flag: '--voices-dir', env: 'NARRATE_VOICES_DIR', kind: 'string', scope: [...VOICES], doc: 'Where neural voice packs are installed.', default: () => path.join(os.homedir(), '.cache', 'narrate', 'voices'), docDefault: '~/.cache/narrate/voices' },
+  { key: 'databaseUrl', flag: '--database-url', env: 'NARRATE_DATABASE_URL', kind: 'string', scope: [...STORE], secret: true, doc: 'A postgres:// URL switches the job store to PostgreSQL (default: SQLite in the data directory).' },
+  { key: 'databaseSchema', flag: '--database-schema', env: 'NARRATE_DATABASE_SCHEMA', kind: 'string', scope: [...STORE], doc: 'PostgreSQL schema that holds the tables (created when missing); lets several deployments or test runs share one database. Ignored for SQLite.', default: () => 'narrate' },
   { key: 'accessKeys', flag: '--access-keys', env: 'NARRATE_ACCESS_KEYS', kind: 'string', scope: [...HTTP], secret: true, doc: 'Access key pairs "id1:secret1,id2:secret2" (in addition to those made with narrate keys create).' },
   { key: 'allowAnonymous', flag: '--allow-anonymous', env: 'NARRATE_ALLOW_ANONYMOUS', kind: 'bool', scope: [...HTTP], doc: 'Accept unsigned requests (owner "anonymous"). Off by default.', default: () => false },
   { key: 'publicUrl', flag: '--public-url', env: 'NARRATE_PUBLIC_URL', kind: 'string', scope: [...SERVERS], doc: 'Base URL clients reach this server at, for MediaUrl of local buckets (default http://HOST:PORT).' },
@@ -84,7 +91,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 's3ForcePathStyle', flag: '--s3-force-path-style', env: 'NARRATE_S3_FORCE_PATH_STYLE', kind: 'bool', scope: [...SERVERS], doc: 'Path-style bucket addressing (MinIO, Ceph RGW).', default: () => false },
   { key: 's3AccessKeyId', flag: '--s3-access-key-id', env: 'NARRATE_S3_ACCESS_KEY_ID', kind: 'string', scope: [...SERVERS], secret: true, doc: 'S3 credentials (else the standard AWS chain: AWS_ACCESS_KEY_ID, profiles, instance roles).' },
   { key: 's3SecretAccessKey', flag: '--s3-secret-access-key', env: 'NARRATE_S3_SECRET_ACCESS_KEY', kind: 'string', scope: [...SERVERS], secret: true, doc: 'S3 secret key.' },
-  { key: 'presignSeconds', flag: '--presign-seconds', env: 'NARRATE_PRESIGN_SECONDS', kind: 'int', min: 1, max: 604800, scope: [...SERVERS], doc: 'Lifetime of presigned S3 URLs in MediaUrl / GetMediaInfo.', default: () => 3600 },
+  { key: 'presignSeconds', flag: '--presign-seconds', env: 'NARRATE_PRESIGN_SECONDS', kind: 'int', min: 1, max: 604800, scope: [...SERVERS], doc: 'Lifetime of the signed URLs in MediaUrl / GetMediaInfo (presigned S3 URLs, or Narrate\'s own signed URLs of local buckets).', default: () => 3600 },
   { key: 'callbackAllowPrivate', flag: '--callback-allow-private', env: 'NARRATE_CALLBACK_ALLOW_PRIVATE', kind: 'bool', scope: [...WORK], doc: 'Allow callbacks to loopback, private and link-local addresses.', default: () => false },
   { key: 'callbackAllowlist', flag: '--callback-allowlist', env: 'NARRATE_CALLBACK_ALLOWLIST', kind: 'list', scope: [...WORK], doc: 'Comma-separated hosts or CIDRs that callbacks may reach even if private.', default: () => [] },
   { key: 'callbackMode', flag: '--callback-mode', env: 'NARRATE_CALLBACK_MODE', kind: 'string', choices: ['backoff', 'ice'], scope: [...WORK], doc: 'Retry policy: "backoff" (exponential, up to --callback-max-age-hours) or "ice" (3 attempts 1 s apart, as Alibaba).', default: () => 'backoff' },
@@ -93,7 +100,7 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 'callbackMaxAgeHours', flag: '--callback-max-age-hours', env: 'NARRATE_CALLBACK_MAX_AGE_HOURS', kind: 'number', min: 0, scope: [...WORK], doc: 'Backoff mode gives up (delivery dead) after this long.', default: () => 24 },
   { key: 'engineThreads', flag: '--engine-threads', env: 'NARRATE_ENGINE_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'Threads per neural model (sherpa-onnx numThreads).', default: () => 1 },
   { key: 'espeakThreads', flag: '--espeak-threads', env: 'NARRATE_ESPEAK_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'eSpeak NG instances, each in its own thread, so sentences of one job or several are synthesised in parallel (default: one per core beyond the first, at most 4; the main thread encodes).', default: () => Math.min(4, Math.max(1, os.availableParallelism() - 1)), docDefault: 'cores − 1, 1…4' },
-  { key: 'logLevel', flag: '--log-level', env: 'NARRATE_LOG_LEVEL', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], scope: [...ALL], doc: 'Log level.', default: () => 'info' },
+  { key: 'logLevel', flag: '--log-level', env: 'NARRATE_LOG_LEVEL', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], scope: [...LOGGING], doc: 'Log level.', default: () => 'info' },
 ];
 
 export class ConfigError extends Error {
@@ -108,7 +115,7 @@ function parseValue(def: OptionDef, raw: unknown, problems: string[]): unknown {
   if (def.kind === 'bool') {
     if (typeof raw === 'boolean') return raw;
     const text = String(raw).trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on', ''].includes(text)) return true;
+    if (['1', 'true', 'yes', 'on'].includes(text)) return true;
     if (['0', 'false', 'no', 'off'].includes(text)) return false;
     problems.push(`${where}: expected true or false, got "${String(raw)}"`);
     return undefined;
@@ -118,8 +125,10 @@ function parseValue(def: OptionDef, raw: unknown, problems: string[]): unknown {
     return String(raw).split(',').map((item) => item.trim()).filter(Boolean);
   }
   if (def.kind === 'int' || def.kind === 'number') {
-    const value = Number(raw);
-    if (!Number.isFinite(value) || (def.kind === 'int' && !Number.isInteger(value))) {
+    // Plain decimal only: Number() would also take " " (0), "0x20" (32) and "1e3".
+    const text = String(raw).trim();
+    const value = (def.kind === 'int' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)$/).test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(value)) {
       problems.push(`${where}: expected ${def.kind === 'int' ? 'a whole number' : 'a number'}, got "${String(raw)}"`);
       return undefined;
     }
@@ -139,14 +148,22 @@ function parseValue(def: OptionDef, raw: unknown, problems: string[]): unknown {
 
 /**
  * Builds the configuration. `flags` holds values given on the command line (keyed by Config key);
- * `env` is the environment (injected so tests never touch process.env).
+ * `env` is the environment (injected so tests never touch process.env). With `scope`, only that
+ * command's options are read; the rest keep their defaults, so a bad variable meant for the
+ * worker cannot stop `narrate keys list`.
  */
-export function parseConfig({ env = {}, flags = {} }: { env?: Record<string, string | undefined>; flags?: Partial<Record<keyof Config, unknown>> } = {}): Readonly<Config> {
+export function parseConfig({
+  env = {},
+  flags = {},
+  scope,
+}: { env?: Record<string, string | undefined>; flags?: Partial<Record<keyof Config, unknown>>; scope?: Scope } = {}): Readonly<Config> {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const def of OPTIONS) {
+    if (scope && !def.scope.includes(scope)) continue;
     const raw = flags[def.key] !== undefined ? flags[def.key] : env[def.env];
-    out[def.key] = raw === undefined || raw === '' && def.kind !== 'bool' ? undefined : parseValue(def, raw, problems);
+    // An empty value is no value: `NARRATE_ALLOW_ANONYMOUS=` in an env file must not switch anything on.
+    out[def.key] = raw === undefined || (typeof raw === 'string' && raw.trim() === '') ? undefined : parseValue(def, raw, problems);
   }
   for (const def of OPTIONS) {
     if (out[def.key] === undefined) out[def.key] = def.default ? def.default(out as Partial<Config>) : null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from './logger.js';
+import { createLogger, redactUrl } from './logger.js';
 
 describe('redactUrl', () => {
   it('hides the values of signature-like query parameters and keeps everything else', () => {
@@ -17,5 +17,18 @@ describe('redactUrl', () => {
 
   it('leaves a URL without secrets as it is, malformed escapes included', () => {
     for (const url of ['/healthz', '/?Action=ListSmartJobs&PageSize=10', '/?%E0%A4%A=1&Title=%zz']) expect(redactUrl(url)).toBe(url);
+  });
+});
+
+describe('createLogger', () => {
+  it('masks secret fields that are set and leaves unset ones null', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+    logger.info({ config: { databaseUrl: 'postgres://narrate:hunter2@db/narrate', accessKeySecret: null } }, 'started');
+    logger.info({ config: { databaseUrl: null } }, 'started');
+    const [set, unset] = lines.map((line) => JSON.parse(line) as { config: Record<string, unknown> });
+    expect(set.config).toEqual({ databaseUrl: '***', accessKeySecret: null });
+    expect(lines[0]).not.toContain('hunter2');
+    expect(unset.config.databaseUrl).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -38,13 +38,15 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, at)}?${query}`;
 }
 
-export function createLogger({ level, name = 'narrate' }: { level: string; name?: string }): Logger {
-  return pino({
+export function createLogger({ level, name = 'narrate', destination }: { level: string; name?: string; destination?: DestinationStream }): Logger {
+  const options: LoggerOptions = {
     name,
     level,
     redact: {
       paths: ['secret', '*.secret', 'accessKeySecret', '*.accessKeySecret', 'authorization', '*.authorization', 'req.headers.authorization', 'databaseUrl', '*.databaseUrl', 'AuthKey', '*.AuthKey', 'Signature', '*.Signature'],
-      censor: '***',
+      // An unset secret stays null: "***" would say a database URL is configured when SQLite is in use.
+      censor: (value: unknown) => (value === null || value === undefined ? value : '***'),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

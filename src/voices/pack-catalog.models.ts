@@ -3,6 +3,7 @@
  * the catalog's base URL or a mirror, so users behind a mirror and tests with a local server can
  * point every pack at another host.
  */
+import { errors } from '../shared/errors.js';
 import packData from './pack-catalog.json' with { type: 'json' };
 import type { PackCatalogEntry } from './voices.types.js';
 
@@ -26,10 +27,32 @@ function joinUrl(base: string, path: string): string {
 }
 
 /**
+ * Why `mirror` cannot replace the download host, or null when it can. Pack paths are appended to it
+ * as text, so it must be an absolute http(s) URL without a query or fragment; anything else would
+ * only fail later as an obscure fetch error (or, for a bare word, look like a missing checksum).
+ */
+export function mirrorProblem(mirror: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(mirror);
+  } catch {
+    return 'it must be an absolute http(s) URL, like https://mirror.example/sherpa-onnx';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `it must be an http(s) URL, not ${url.protocol}`;
+  if (url.search || url.hash) return 'it must not have a query or fragment (pack paths are appended to it)';
+  return null;
+}
+
+/**
  * Loads the pack catalog. `mirror` replaces the base URL
- * (`https://github.com/k2-fsa/sherpa-onnx/releases/download`), keeping each pack's path.
+ * (`https://github.com/k2-fsa/sherpa-onnx/releases/download`), keeping each pack's path; a mirror
+ * that is not an absolute http(s) URL is an InvalidParameter AppError.
  */
 export function loadPackCatalog(options: { mirror?: string; data?: unknown } = {}): PackCatalog {
+  if (options.mirror !== undefined) {
+    const problem = mirrorProblem(options.mirror);
+    if (problem) throw errors.invalidParameter('mirror', problem);
+  }
   const data = (options.data ?? packData) as { baseUrl?: unknown; packs?: unknown };
   if (typeof data.baseUrl !== 'string' || !Array.isArray(data.packs)) {
     throw new Error('pack catalog: needs "baseUrl" and a "packs" list');

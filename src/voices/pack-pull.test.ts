@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../test/support/narrate-process.js';
+import { matchaModelBytes, passThroughVocoderBytes, piperModelBytes } from '../../test/support/synthetic-models.js';
 import { isAppError } from '../shared/errors.js';
 import { loadPackCatalog } from './pack-catalog.models.js';
 import { listInstalledPacks } from './pack-installed.js';
@@ -28,11 +30,13 @@ function buildArchive(name: string, make: (dir: string) => string[], tarArgs: st
   return readFileSync(out);
 }
 
-function packLayout(top: string) {
+/** A Piper pack the engine recognises (a tiny synthetic ONNX model), plus a link and bulk. */
+function packLayout(top: string, model: { file: string; bytes: Uint8Array } = { file: 'model.onnx', bytes: piperModelBytes({ sampleRate: 16000, numSpeakers: 1, voice: 'en-us' }) }) {
   return (dir: string) => {
     mkdirSync(join(dir, top, 'espeak-ng-data'), { recursive: true });
+    writeFileSync(join(dir, top, model.file), model.bytes);
     // Enough incompressible bytes for several network chunks, so progress has several steps.
-    writeFileSync(join(dir, top, 'model.onnx'), randomBytes(300_000));
+    writeFileSync(join(dir, top, 'MODEL_CARD'), randomBytes(300_000));
     writeFileSync(join(dir, top, 'tokens.txt'), 'a 1\nb 2\n');
     writeFileSync(join(dir, top, 'espeak-ng-data', 'phontab'), 'x');
     symlinkSync('tokens.txt', join(dir, top, 'tokens-link.txt'));
@@ -70,6 +74,21 @@ beforeAll(async () => {
       return ['link-out'];
     }),
   );
+  // Archives that unpack cleanly but hold nothing the engine can load.
+  files.set(
+    '/tts-models/readme-pack.tar.bz2',
+    buildArchive('readme-pack', (dir) => {
+      mkdirSync(join(dir, 'readme-pack'));
+      writeFileSync(join(dir, 'readme-pack', 'README.md'), 'no model here');
+      return ['readme-pack'];
+    }),
+  );
+  files.set('/tts-models/junk-pack.tar.bz2', buildArchive('junk-pack', packLayout('junk-pack', { file: 'model.onnx', bytes: Buffer.from('not an onnx model') })));
+  // A Matcha pack as published: its vocoder is not in the archive but beside the packs.
+  files.set(
+    '/tts-models/matcha-pack.tar.bz2',
+    buildArchive('matcha-pack', packLayout('matcha-pack', { file: 'model-steps-3.onnx', bytes: matchaModelBytes({ sampleRate: 22050, numSpeakers: 1, voice: 'en-us' }) })),
+  );
   const good = files.get('/tts-models/good-pack.tar.bz2')!;
   files.set('/tts-models/corrupt-pack.tar.bz2', Buffer.concat([good.subarray(0, 200), Buffer.alloc(good.length - 200, 0x55)]));
 
@@ -81,6 +100,15 @@ beforeAll(async () => {
       const body = files.get('/tts-models/good-pack.tar.bz2')!;
       res.writeHead(200, { 'content-length': String(body.length) });
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => res.socket?.destroy(), 20));
+      return;
+    }
+    if (path.startsWith('/broken/')) {
+      res.writeHead(503).end('try later');
+      return;
+    }
+    if (path === '/html/offsite-pack.tar.bz2.sha256') {
+      // A catch-all page, as some mirrors answer every path.
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Mirror</title>');
       return;
     }
     const body = files.get(path);
@@ -100,7 +128,7 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function catalog() {
+function catalog(mirror = base) {
   const entry = (name: string, extra: object = {}) => ({
     name,
     path: `tts-models/${name}.tar.bz2`,
@@ -114,7 +142,7 @@ function catalog() {
     ...extra,
   });
   return loadPackCatalog({
-    mirror: base,
+    mirror,
     data: {
       baseUrl: 'https://example.invalid/never-used',
       packs: [
@@ -126,6 +154,9 @@ function catalog() {
         entry('two-tops'),
         entry('link-out'),
         entry('corrupt-pack'),
+        entry('readme-pack'),
+        entry('junk-pack'),
+        entry('matcha-pack'),
         entry('gone-pack', { sha256: 'a'.repeat(64) }),
       ],
     },
@@ -160,7 +191,7 @@ describe('pullPack', () => {
     });
     expect(result.dir).toBe(join(voicesDir, 'good-pack'));
     expect(readdirSync(voicesDir)).toEqual(['good-pack']);
-    expect(readdirSync(result.dir).sort()).toEqual(['espeak-ng-data', 'model.onnx', 'narrate-pack.json', 'tokens-link.txt', 'tokens.txt']);
+    expect(readdirSync(result.dir).sort()).toEqual(['MODEL_CARD', 'espeak-ng-data', 'model.onnx', 'narrate-pack.json', 'tokens-link.txt', 'tokens.txt']);
     expect(readFileSync(join(result.dir, 'tokens-link.txt'), 'utf8')).toBe('a 1\nb 2\n');
 
     const archive = files.get('/tts-models/good-pack.tar.bz2')!;
@@ -243,6 +274,67 @@ describe('pullPack', () => {
   it('verifies against a published .sha256 sidecar when the catalog has no checksum', async () => {
     const result = await pullPack({ name: 'side-pack', voicesDir, catalog: catalog() });
     expect(result.manifest.verified).toBe(true);
+  });
+
+  it('reports an unreachable server as such when asking for the .sha256 sidecar, not as a missing checksum', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    for (const insecureSkipChecksum of [false, true]) {
+      const e = await pullError({ name: 'nosum-pack', catalog: catalog(closed), insecureSkipChecksum });
+      expect(e.code).toBe('VoicePack.DownloadFailed');
+      expect(e.message).toContain(`cannot reach ${closed}/tts-models/nosum-pack.tar.bz2.sha256: fetch failed (connect ECONNREFUSED`);
+      expect(e.message).not.toContain('\n');
+    }
+    expect(readdirSync(voicesDir)).toEqual([]);
+  });
+
+  it('fails on a sidecar answer other than 404/410 or a sha256, before downloading the archive', async () => {
+    const unavailable = await pullError({ url: `${base}/broken/offsite-pack.tar.bz2` });
+    expect(unavailable.code).toBe('VoicePack.DownloadFailed');
+    expect(unavailable.message).toContain(`${base}/broken/offsite-pack.tar.bz2.sha256 answered HTTP 503`);
+    const html = await pullError({ url: `${base}/html/offsite-pack.tar.bz2` });
+    expect(html.code).toBe('VoicePack.DownloadFailed');
+    expect(html.message).toContain(`${base}/html/offsite-pack.tar.bz2.sha256 does not start with a sha256`);
+    expect(requests).toEqual(['/broken/offsite-pack.tar.bz2.sha256', '/html/offsite-pack.tar.bz2.sha256']);
+    expect(readdirSync(voicesDir)).toEqual([]);
+  });
+
+  it('refuses an archive that holds no voice model the engine recognises, leaving nothing installed', async () => {
+    const empty = await pullError({ url: `${base}/tts-models/readme-pack.tar.bz2`, insecureSkipChecksum: true });
+    expect(empty.code).toBe('VoicePack.ArchiveInvalid');
+    expect(empty.message).toContain(`voice pack "readme-pack" is incomplete: no .onnx model file in ${join(voicesDir, 'readme-pack')}`);
+    expect(empty.message).not.toContain('.partial-');
+    const junk = await pullError({ name: 'junk-pack' });
+    expect(junk.code).toBe('VoicePack.ArchiveInvalid');
+    expect(junk.message).toMatch(/model\.onnx is not a readable ONNX model/);
+    expect(readdirSync(voicesDir)).toEqual([]);
+    expect(await listInstalledPacks(voicesDir)).toEqual([]);
+  });
+
+  it('keeps the installed pack when a forced replacement holds no voice model', async () => {
+    mkdirSync(join(voicesDir, 'readme-pack'));
+    writeFileSync(join(voicesDir, 'readme-pack', 'keep.txt'), 'old');
+    const e = await pullError({ url: `${base}/tts-models/readme-pack.tar.bz2`, insecureSkipChecksum: true, force: true });
+    expect(e.code).toBe('VoicePack.ArchiveInvalid');
+    expect(readdirSync(voicesDir)).toEqual(['readme-pack']);
+    expect(readFileSync(join(voicesDir, 'readme-pack', 'keep.txt'), 'utf8')).toBe('old');
+  });
+
+  it('checks a Matcha pack against the vocoder beside the packs, as the engine will load it', async () => {
+    const e = await pullError({ name: 'matcha-pack' });
+    expect(e.code).toBe('VoicePack.ArchiveInvalid');
+    expect(e.message).toMatch(/needs a vocoder/);
+    expect(readdirSync(voicesDir)).toEqual([]);
+
+    writeFileSync(join(voicesDir, 'hifigan_v2.onnx'), passThroughVocoderBytes());
+    const result = await pullPack({ name: 'matcha-pack', voicesDir, catalog: catalog() });
+    expect(readdirSync(voicesDir).sort()).toEqual(['hifigan_v2.onnx', 'matcha-pack']);
+    expect(existsSync(join(result.dir, 'model-steps-3.onnx'))).toBe(true);
+  });
+
+  it('installs under the requested name when the archive’s folder is named differently', async () => {
+    const result = await pullPack({ url: `${base}/tts-models/good-pack.tar.bz2`, name: 'renamed-pack', sha256: sha(files.get('/tts-models/good-pack.tar.bz2')!), voicesDir, catalog: catalog() });
+    expect(result.dir).toBe(join(voicesDir, 'renamed-pack'));
+    expect(readdirSync(voicesDir)).toEqual(['renamed-pack']);
   });
 
   it('refuses to overwrite an installed pack unless forced, and replaces it when forced', async () => {

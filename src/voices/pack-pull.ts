@@ -4,19 +4,25 @@
  * pack into place in one step. Whatever fails, nothing is left behind: no half pack, no temp files.
  *
  * Checksum policy: a pack is verified against, in order, the sha256 the caller gives, the catalog's
- * sha256, or a `<url>.sha256` sidecar file on the server. When none exists the pull is refused
+ * sha256, or a `<url>.sha256` sidecar file on the server. Only a 404 or 410 for the sidecar means
+ * the server publishes none; an unreachable server or any other answer fails the pull, so a network
+ * outage is never reported as a missing checksum. When no checksum exists the pull is refused
  * before any download, unless the caller passes `insecureSkipChecksum` (CLI
  * `--insecure-skip-checksum`); the computed sha256 is then recorded in narrate-pack.json with
  * `verified: false`, so it can be pinned later.
+ *
+ * A pack is installed only when the engine recognises a voice model in it (the same inspection the
+ * engine runs at startup), so an archive of anything else never shows up as an installed pack.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { AppError, errors } from '../shared/errors.js';
+import { inspectPack } from '../engine/sherpa-packs.js';
+import { AppError, errors, isAppError } from '../shared/errors.js';
 import { extractPackArchive, PackArchiveError } from './pack-archive.js';
 import { PACK_NAME_PATTERN, type PackCatalog } from './pack-catalog.models.js';
 import { PACK_MANIFEST_FILE } from './pack-installed.js';
@@ -123,19 +129,7 @@ export async function pullPack(options: PullPackOptions): Promise<PullPackResult
   const dest = join(options.voicesDir, name);
   if (!options.force && (await exists(dest))) throw errors.packAlreadyInstalled(name);
 
-  const sidecar = async (fileUrl: string): Promise<string | null> => {
-    try {
-      const res = await fetchImpl(`${fileUrl}.sha256`, { signal: options.signal });
-      if (!res.ok) {
-        await res.body?.cancel();
-        return null;
-      }
-      const m = /^\s*([0-9a-fA-F]{64})\b/.exec(await res.text());
-      return m ? m[1].toLowerCase() : null;
-    } catch {
-      return null;
-    }
-  };
+  const sidecar = (fileUrl: string) => fetchSidecar({ fetchImpl, url: `${fileUrl}.sha256`, packName: name, signal: options.signal });
 
   // Settle every checksum before downloading anything big.
   const expected = options.sha256?.toLowerCase() ?? entry?.sha256 ?? (await sidecar(url));
@@ -168,12 +162,15 @@ export async function pullPack(options: PullPackOptions): Promise<PullPackResult
       throw e;
     }
     await rm(archivePath, { force: true });
-    const packDir = join(unpackDir, topFolder);
+    // Stage the pack under its install name: the engine reads the name too (family, languages).
+    const packDir = join(unpackDir, name);
+    if (topFolder !== name) await rename(join(unpackDir, topFolder), packDir);
 
     for (const extra of extras) {
       const got = await download({ fetchImpl, url: extra.url, file: join(packDir, extra.file), label: extra.file, packName: name, options });
       if (extra.sha256 && got.sha256 !== extra.sha256) throw errors.packChecksumMismatch(`${name} (${extra.file})`, extra.sha256, got.sha256);
     }
+    await requireLoadablePack({ voicesDir: options.voicesDir, stagedDir: packDir, name });
 
     const manifest: InstalledPackManifest = {
       name,
@@ -200,6 +197,54 @@ export async function pullPack(options: PullPackOptions): Promise<PullPackResult
     return { name, dir: dest, manifest };
   } finally {
     await rm(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  }
+}
+
+/**
+ * The sha256 in a `.sha256` sidecar file, or null when the server has none (404 or 410). Every other
+ * outcome is a packDownloadFailed naming the URL: only the server saying "not here" may turn into
+ * "publishes none", never a server we could not ask or one that answered something else.
+ */
+async function fetchSidecar(args: { fetchImpl: typeof globalThis.fetch; url: string; packName: string; signal?: AbortSignal }): Promise<string | null> {
+  const { fetchImpl, url, packName, signal } = args;
+  let res: Response;
+  try {
+    res = await fetchImpl(url, { signal, redirect: 'follow' });
+  } catch (e) {
+    throw errors.packDownloadFailed(packName, `cannot reach ${url}: ${message(e)}`, e);
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    if (res.status === 404 || res.status === 410) return null;
+    throw errors.packDownloadFailed(packName, `${url} answered HTTP ${res.status}`);
+  }
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (e) {
+    throw errors.packDownloadFailed(packName, `the download of ${url} broke off: ${message(e)}`, e);
+  }
+  const m = /^\s*([0-9a-fA-F]{64})\b/.exec(text);
+  if (!m) throw errors.packDownloadFailed(packName, `${url} does not start with a sha256 (64 hexadecimal digits)`);
+  return m[1].toLowerCase();
+}
+
+/**
+ * Refuses a staged pack the engine would not load, using the engine's own inspection so the rules
+ * live in one place. The pack is inspected where it is staged, inside the voices directory, so the
+ * engine also sees what sits beside the packs (a Matcha vocoder) as it will after the install.
+ */
+async function requireLoadablePack(args: { voicesDir: string; stagedDir: string; name: string }): Promise<void> {
+  const { voicesDir, stagedDir, name } = args;
+  const stagedName = relative(voicesDir, stagedDir);
+  try {
+    await inspectPack({ voicesDir, name: stagedName });
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    // Say it as the installed pack would be named: the staging folder is about to be deleted.
+    const stagingPrefix = `${relative(voicesDir, join(stagedDir, '..'))}${sep}`;
+    const reason = e.message.replace(/^Speech synthesis failed: /, '').replaceAll(stagingPrefix, '');
+    throw errors.packArchiveInvalid(name, `it holds no voice model Narrate can load (${reason.replace(/\.$/, '')})`, e);
   }
 }
 

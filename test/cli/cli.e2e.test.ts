@@ -17,9 +17,12 @@ const run = promisify(execFile);
 const TSX = pathToFileURL(path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 let dir: string;
 
-function narrate(args: string[], { input }: { input?: string } = {}) {
+function narrate(args: string[], { input, env = {} }: { input?: string; env?: Record<string, string> } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, path.join(root, 'src', 'cli', 'narrate.ts'), ...args], { cwd: dir, env: { ...process.env, NARRATE_VOICES_DIR: path.join(dir, 'voices'), NARRATE_DATA_DIR: path.join(dir, 'data') } });
+    const child = spawn(process.execPath, ['--import', TSX, path.join(root, 'src', 'cli', 'narrate.ts'), ...args], {
+      cwd: dir,
+      env: { ...process.env, NARRATE_VOICES_DIR: path.join(dir, 'voices'), NARRATE_DATA_DIR: path.join(dir, 'data'), ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -77,6 +80,73 @@ describe('narrate say', () => {
     expect(range.code).toBe(2);
     expect(range.stderr).toMatch(/volume/);
     await expect(stat(path.join(dir, 'x.mp3'))).rejects.toThrow();
+  });
+
+  it('refuses a number flag that is not a whole number (an unset shell variable is not volume 0)', async () => {
+    for (const [flag, value] of [['--volume', ''], ['--speech-rate', ' '], ['--volume', '0x20'], ['--pitch-rate', '1e2']]) {
+      const result = await narrate(['say', 'hi', flag!, value!, '-o', 'y.mp3']);
+      expect(result.code, `${flag} "${value}"`).toBe(2);
+      expect(result.stderr.trim()).toBe(`narrate say: ${flag}: expected a whole number, got "${value}"`);
+    }
+    await expect(stat(path.join(dir, 'y.mp3'))).rejects.toThrow();
+  });
+
+  it('reads --input - from standard input, and refuses TEXT together with --input', async () => {
+    const piped = await narrate(['say', '--input', '-', '--voice', 'Harry', '-o', 'piped.wav'], { input: 'Piped in.' });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect((await decodeAudio(new Uint8Array(await readFile(path.join(dir, 'piped.wav'))), 'wav')).durationMs).toBeGreaterThan(300);
+    const both = await narrate(['say', 'hi', '--input', 'piped.wav']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give TEXT or --input FILE, not both');
+  });
+
+  it('names the flag in a range error', async () => {
+    const result = await narrate(['say', 'hi', '--pitch-rate', '501', '-o', 'z.mp3']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^narrate say: --pitch-rate: InvalidParameter: .*outside -500…500/);
+  });
+});
+
+describe('narrate errors', () => {
+  it('reports a missing file or directory in one line, without a stack trace', async () => {
+    for (const args of [
+      ['say', 'hi', '-o', path.join(dir, 'no-such-dir', 'a.mp3')],
+      ['say', '--input', path.join(dir, 'no-such-file.txt')],
+    ]) {
+      const result = await narrate(args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(/^narrate: ENOENT: no such file or directory, open '.*no-such-/);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('ends a usage error with a short hint rather than the whole help, exit code 2; --version prints the version', async () => {
+    const unknown = await narrate(['say', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toEqual(["error: unknown option '--bogus'", '(add --help for usage)']);
+    const state = await narrate(['deliveries', 'list', '--state', 'lost']);
+    expect(state.code).toBe(2);
+    expect(state.stderr).toContain('Allowed choices are pending, delivered, dead');
+    const version = await narrate(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).version);
+    const help = await narrate(['say', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--speech-rate');
+  });
+
+  it('reports an unknown delivery by its error code, in one line', async () => {
+    const result = await narrate(['deliveries', 'resend', 'no-such-delivery']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('narrate: DeliveryNotFound: The specified callback delivery not found: no-such-delivery');
+  });
+
+  it('is not stopped by a bad variable that only another command reads', async () => {
+    const result = await narrate(['keys', 'list'], { env: { NARRATE_CALLBACK_MODE: 'sometimes' } });
+    expect(result.code, result.stderr).toBe(0);
+    const worker = await narrate(['worker', '--lease-seconds', '30'], { env: { NARRATE_CALLBACK_MODE: 'sometimes' } });
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toContain('"sometimes" is not one of backoff, ice');
   });
 });
 
@@ -137,5 +207,16 @@ describe('narrate keys', () => {
     expect(listed.stdout).toContain(id);
     expect(listed.stdout).toContain('ice:GetSmartHandleJob');
     expect(listed.stdout).not.toContain(secret);
+  });
+
+  it('create refuses an empty or misspelt action list and makes no key', async () => {
+    const before = (await narrate(['keys', 'list'])).stdout;
+    for (const actions of ['', 'SubmitAudioProduceJob']) {
+      const result = await narrate(['keys', 'create', '--actions', actions]);
+      expect(result.code, actions).toBe(2);
+      expect(result.stderr).toMatch(/^narrate keys create: --actions: /);
+      expect(result.stdout).toBe('');
+    }
+    expect((await narrate(['keys', 'list'])).stdout).toBe(before);
   });
 });

@@ -19,6 +19,28 @@ import { resendDelivery, summarizeDelivery } from '../../notify/dead-deliveries.
 import type { IceActionHandler } from '../ice/ice.plugin.js';
 import { createJobActions } from './job.actions.js';
 
+/**
+ * Every action the ICE endpoint answers (WatchSmartJob on its own route), for checking the action
+ * names an access key is given. createIceActions must handle each: the compiler holds it to this list.
+ */
+export const ICE_ACTION_NAMES = [
+  'SubmitAudioProduceJob',
+  'GetSmartHandleJob',
+  'GetSmartJobResult',
+  'ListSmartJobs',
+  'DeleteSmartJob',
+  'GetMediaInfo',
+  'ListSmartVoiceGroups',
+  'SetEventCallback',
+  'GetEventCallback',
+  'ReceiveCallbackMessages',
+  'DeleteCallbackMessage',
+  'ListCallbackDeliveries',
+  'ResendCallbackDelivery',
+] as const;
+
+export const WATCH_ACTION_NAME = 'WatchSmartJob';
+
 function wholeNumber(params: Record<string, string>, name: string, fallback: number, min: number, max: number): number {
   const raw = params[name];
   if (raw === undefined || raw === '') return fallback;
@@ -50,7 +72,7 @@ export function createIceActions({
   clock: Clock;
   publicBaseUrlOf: (request: FastifyRequest) => string;
   livePercent?: (job: JobRecord) => number | undefined;
-}): Record<string, IceActionHandler> {
+}): Record<(typeof ICE_ACTION_NAMES)[number], IceActionHandler> {
   return {
     ...createJobActions({ jobs, storage, publicBaseUrlOf, livePercent }),
     ListSmartVoiceGroups: async ({ params }) => {

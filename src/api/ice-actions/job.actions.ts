@@ -65,7 +65,7 @@ export function createJobActions({
     return body;
   };
 
-  const actions: Record<string, IceAction> = {
+  const actions = {
     SubmitAudioProduceJob: Object.assign(
       async ({ params, keyId, nonce }: IceActionContext) => {
         const job = await jobs.submit({ params: params as SubmitParams, ownerKeyId: keyId, nonce });
@@ -166,6 +166,6 @@ export function createJobActions({
         },
       };
     },
-  };
+  } satisfies Record<string, IceAction>;
   return actions;
 }

@@ -45,5 +45,15 @@ export function openAiErrorBody(error: unknown): { status: number; body: OpenAiE
 export const openAiErrors = {
   unauthorized: () =>
     new AppError('invalid_api_key', 'Incorrect API key provided. Use an access key secret (or "id:secret") as the bearer token.', 401),
+  /**
+   * A valid key whose allowed actions lack `permission`: 403 (the SDK's PermissionDeniedError), so
+   * the client is not told its key is wrong when it is merely not permitted.
+   */
+  permissionDenied: (permission: string) =>
+    new AppError(
+      'insufficient_permissions',
+      `You have insufficient permissions for this operation. The access key is valid, but its allowed actions do not include ${permission}, which the OpenAI-compatible endpoints need. Use a key allowed ${permission} (or *), e.g. one made with \`narrate keys create --actions ${permission}\`.`,
+      403,
+    ),
   invalid: (param: string, message: string) => new AppError('invalid_request_error', message, 400, { param }),
 };

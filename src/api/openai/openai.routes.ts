@@ -25,8 +25,16 @@ export type OpenAiFormat = (typeof OPENAI_FORMATS)[number];
 const UNSUPPORTED_FORMATS = ['aac'];
 /** OpenAI's audio is 24 kHz mono 16-bit; clients that play raw pcm assume it. */
 export const OPENAI_SAMPLE_RATE = 24000;
-/** The access-key permission that allows this endpoint (besides `*`). */
+/** The access-key permission that allows this endpoint and /v1/models (besides `*`). */
 export const SPEECH_PERMISSION = 'narrate:CreateSpeech';
+
+/**
+ * Whether a key's allowed actions grant SPEECH_PERMISSION: `*` or the exact name. The one place the
+ * OpenAI routes match it (the ICE `authorize` matches only `ice:` actions).
+ */
+export function maySpeak(allowedActions: readonly string[]): boolean {
+  return allowedActions.includes('*') || allowedActions.includes(SPEECH_PERMISSION);
+}
 
 interface SpeechBody {
   model?: unknown;
@@ -97,7 +105,10 @@ export function registerOpenAiRoutes(
     return reply.code(status).send(body);
   });
 
-  /** Bearer token = an access key secret, or "id:secret" (unambiguous when two keys share a secret). */
+  /**
+   * Bearer token = an access key secret, or "id:secret" (unambiguous when two keys share a secret).
+   * A token no active key has is a 401; a valid key without SPEECH_PERMISSION is a 403 naming it.
+   */
   async function authenticate(request: FastifyRequest): Promise<string> {
     const header = request.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
@@ -105,14 +116,17 @@ export function registerOpenAiRoutes(
       if (allowAnonymous) return 'anonymous';
       throw openAiErrors.unauthorized();
     }
-    const keys = (await findKeys()).filter((key) => key.active && (key.allowedActions.includes('*') || key.allowedActions.includes(SPEECH_PERMISSION)));
+    const keys = (await findKeys()).filter((key) => key.active);
     // Every key is compared, so the response time says nothing about which one nearly matched.
-    let match: string | null = null;
+    // When two keys share a secret, one that may speak wins: a narrow key never shadows a broad one.
+    let match: AccessKeyRecord | null = null;
     for (const key of keys) {
-      if (constantTimeEqual(token, `${key.id}:${key.secret}`) || constantTimeEqual(token, key.secret)) match ??= key.id;
+      if (!constantTimeEqual(token, `${key.id}:${key.secret}`) && !constantTimeEqual(token, key.secret)) continue;
+      if (!match || (!maySpeak(match.allowedActions) && maySpeak(key.allowedActions))) match = key;
     }
     if (!match) throw openAiErrors.unauthorized();
-    return match;
+    if (!maySpeak(match.allowedActions)) throw openAiErrors.permissionDenied(SPEECH_PERMISSION);
+    return match.id;
   }
 
   app.post('/v1/audio/speech', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -187,6 +201,8 @@ export function registerOpenAiRoutes(
     }
   });
 
+  // Listing models needs SPEECH_PERMISSION too (403 without it, as speech): it is part of the same
+  // OpenAI surface, and clients that probe it to check a connection learn of a missing permission there.
   app.get('/v1/models', async (request, reply) => {
     try {
       await authenticate(request);
