@@ -79,6 +79,21 @@ export async function createVoices({ voicesDir, engineThreads, espeakThreads = 1
   };
 }
 
+/** Listening on every interface: no one address of this host is right for MediaUrls. */
+export function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+/**
+ * The base of local-bucket MediaUrls without --public-url: the address the server listens on, or
+ * loopback when it listens on every interface (reachable from this machine only; the start-up log
+ * warns). IPv6 literals need brackets in a URL.
+ */
+export function defaultPublicUrl(host: string, port: number): string {
+  if (isWildcardHost(host)) return `http://127.0.0.1:${port}`;
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+}
+
 export async function createNarrate({
   config,
   roles,
@@ -111,7 +126,7 @@ export async function createNarrate({
   const speech = createSpeechService({ engines: voices.engines, resolver: voices.resolver });
   const metrics = createMetrics({ store });
   // Known for sure only once listening (port 0 picks a free port); start() updates it.
-  let publicBaseUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  let publicBaseUrl = config.publicUrl ?? defaultPublicUrl(config.host, config.port);
   const workerId = `${os.hostname()}:${process.pid}:${ids.hex32().slice(0, 8)}`;
 
   let worker: Worker | null = null;
@@ -228,7 +243,7 @@ export async function createNarrate({
         url = await app.listen({ port: config.port, host: config.host });
         if (!config.publicUrl) {
           const address = app.server.address();
-          if (address && typeof address === 'object') publicBaseUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+          if (address && typeof address === 'object') publicBaseUrl = defaultPublicUrl(config.host, address.port);
         }
       }
       if (opsApp) await opsApp.listen({ port: config.metricsPort!, host: config.host });

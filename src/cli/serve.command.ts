@@ -1,6 +1,6 @@
 /** `narrate serve` (api + worker), `narrate api`, `narrate worker`: long-running processes. */
 import type { Command } from 'commander';
-import { createNarrate, type NarrateRoles } from '../app/narrate.js';
+import { createNarrate, defaultPublicUrl, isWildcardHost, type NarrateRoles } from '../app/narrate.js';
 import { redactConfig } from '../config/config.js';
 import { createLogger } from '../shared/logger.js';
 import { addConfigOptions, configFrom } from './config-options.js';
@@ -39,6 +39,9 @@ export function registerServeCommands(program: Command, env: Record<string, stri
         },
         `narrate ${name} started`,
       );
+      if (isWildcardHost(config.host) && !config.publicUrl && narrate.storage.kind === 'local' && name !== 'worker') {
+        logger.warn(`listening on every interface, but MediaUrls of local buckets point at ${defaultPublicUrl(config.host, Number(new URL(url!).port))}, which only this machine can reach: set --public-url to the address clients use.`);
+      }
       if (!config.allowAnonymous && configured + keys.length === 0 && name !== 'worker') {
         logger.warn('no access keys: every request will be refused. Create one with `narrate keys create`, or start with --allow-anonymous for local experiments.');
       }

@@ -7,7 +7,8 @@ import { countChars } from '../../console/src/models/char-count.js';
 import { fieldOfError } from '../../console/src/models/field-errors.js';
 import { groupVoices } from '../../console/src/models/voices.js';
 import { currentSentenceIndex, parseAiResult } from '../../console/src/models/ai-result.js';
-import { defaultFormValues, toSubmitParams } from '../../console/src/models/submit-form.js';
+import { defaultFormValues, paramsOfJob, toSubmitParams } from '../../console/src/models/submit-form.js';
+import { downloadName, needsFreshUrl, reachableUrl, urlExpiresAt } from '../../console/src/models/media-url.js';
 import { SSML_EXAMPLES } from '../../console/src/i18n/ssml-examples.js';
 import { MESSAGES } from '../../console/src/i18n/messages.js';
 
@@ -92,6 +93,56 @@ describe('submit parameters', () => {
     expect(JSON.parse(params.UserData!)).toEqual({ NotifyAddress: 'https://example.com/cb' });
     expect(params.Overwrite).toBe('false');
     expect(params.Title).toBeUndefined();
+  });
+});
+
+describe('the same request in code', () => {
+  const job = {
+    UserData: '',
+    SmartJobInfo: { Title: 'default_title_2024-01-02T03:04:05Z', Description: '', EditingConfig: '{"voice":"Xiaoyun"}', InputConfig: { InputFile: '你好' }, OutputConfig: { Bucket: 'b', Object: 'o' } },
+  };
+
+  it('leaves out the title the server generated, keeps a typed one', () => {
+    expect(paramsOfJob(job).Title).toBeUndefined();
+    expect(paramsOfJob({ ...job, SmartJobInfo: { ...job.SmartJobInfo, Title: 'Chapter 1' } }).Title).toBe('Chapter 1');
+  });
+
+  it('does not overwrite the file that made the job fail with OutputObjectExists', () => {
+    expect(paramsOfJob({ ...job, ErrorCode: 'OutputObjectExists' }).Overwrite).toBe('false');
+    expect(paramsOfJob(job).Overwrite).toBeUndefined();
+    expect(paramsOfJob({ ...job, SmartJobInfo: { ...job.SmartJobInfo, Overwrite: false } }).Overwrite).toBe('false');
+  });
+});
+
+describe('media URLs', () => {
+  const local = 'http://127.0.0.1:8080/buckets/console/dir/story%20one.mp3?Expires=1700000000&Signature=abc';
+
+  it('names the file after the object, with the format’s extension', () => {
+    expect(downloadName(local, 'MP3')).toBe('story one.mp3');
+    expect(downloadName('http://h/buckets/b/raw?Expires=1&Signature=x', 'PCM')).toBe('raw.pcm');
+    expect(downloadName('console/20240102-030405.srt')).toBe('20240102-030405.srt');
+  });
+
+  it('reads the expiry of local, OSS and S3 signed URLs', () => {
+    expect(urlExpiresAt(local)).toBe(1_700_000_000_000);
+    expect(urlExpiresAt('https://s3/b/k.mp3?X-Amz-Date=20240102T030405Z&X-Amz-Expires=60&X-Amz-Signature=x')).toBe(Date.UTC(2024, 0, 2, 3, 5, 5));
+    expect(urlExpiresAt('https://cdn/k.mp3')).toBeNull();
+  });
+
+  it('asks for a fresh URL only near the end of its life, in proportion to a short lifetime', () => {
+    const expiresAt = 1_700_000_000_000;
+    expect(needsFreshUrl({ url: local, receivedAt: expiresAt - 3_600_000, now: expiresAt - 60_000 })).toBe(false);
+    expect(needsFreshUrl({ url: local, receivedAt: expiresAt - 3_600_000, now: expiresAt - 10_000 })).toBe(true);
+    expect(needsFreshUrl({ url: local, receivedAt: expiresAt - 4_000, now: expiresAt - 2_000 })).toBe(false);
+    expect(needsFreshUrl({ url: local, receivedAt: expiresAt - 4_000, now: expiresAt })).toBe(true);
+  });
+
+  it('reaches this server’s own buckets from the page’s origin, and leaves other URLs alone', () => {
+    expect(reachableUrl(local, { origin: 'http://localhost:8080', pathname: '/console/' })).toBe('/buckets/console/dir/story%20one.mp3?Expires=1700000000&Signature=abc');
+    expect(reachableUrl('https://tts.example/narrate/buckets/b/k.mp3?Expires=1&Signature=x', { origin: 'http://10.0.0.5:8080', pathname: '/narrate/console/' })).toBe('/narrate/buckets/b/k.mp3?Expires=1&Signature=x');
+    expect(reachableUrl(local, { origin: 'http://127.0.0.1:8080', pathname: '/console/' })).toBe(local);
+    const s3 = 'https://s3.example/buckets/k.mp3?X-Amz-Signature=x';
+    expect(reachableUrl(s3, { origin: 'http://localhost:8080', pathname: '/console/' })).toBe(s3);
   });
 });
 

@@ -65,7 +65,10 @@ export function createIceClient({ baseUrl = '', key, fetchImpl = (...args) => fe
         // A proxy's HTML error page, for instance; reported below with the status.
       }
       if (!response.ok) {
-        throw new IceError(response.status, String(body.Code ?? `HTTP${response.status}`), String(body.Message ?? (text.slice(0, 200) || response.statusText)), String(body.RequestId ?? ''));
+        if (typeof body.Code === 'string') throw new IceError(response.status, body.Code, String(body.Message ?? ''), String(body.RequestId ?? ''));
+        // Not an ICE answer (a proxy, or the server's own 503 while it shuts down): keep only a readable message.
+        const message = typeof body.message === 'string' ? body.message : typeof body.error === 'string' ? body.error : response.statusText;
+        throw new IceError(response.status, `HTTP${response.status}`, message, '');
       }
       return body as T;
     },

@@ -28,15 +28,33 @@ export interface SmartHandleJob {
   UserData: string;
   ErrorCode?: string;
   ErrorMessage?: string;
-  JobResult?: { MediaId: string; MediaUrl: string; AiResult: string };
+  JobResult?: {
+    MediaId: string;
+    MediaUrl: string;
+    AiResult: string;
+    /** The subtitle files asked for in EditingConfig `subtitles` (a Narrate extension; absent when none). */
+    Subtitles?: SubtitleFile[];
+  };
   SmartJobInfo: {
     Title: string;
+    /** Not sent by the server today; read when present so the code snippet can repeat it. */
+    Overwrite?: boolean | string;
     Description: string;
     CreateTime: string;
     EditingConfig: string;
     InputConfig: { InputFile: string };
     OutputConfig: { Bucket: string; Object: string };
   };
+}
+
+/** One file of JobResult.Subtitles, written beside the audio with the same base name. */
+export interface SubtitleFile {
+  /** `srt`, `vtt` or `json`. */
+  Format: string;
+  /** The object key in the job's bucket. */
+  Object: string;
+  /** Where to download it (signed, expiring like MediaUrl). */
+  Url: string;
 }
 
 export interface VoiceListItem {

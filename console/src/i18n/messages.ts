@@ -6,7 +6,7 @@ const en = {
   appTitle: 'Narrate console',
   language: 'Language',
   signInTitle: 'Sign in',
-  signInHint: 'Use an access key of this server (for example one printed by `narrate keys create`). It is kept in this browser tab only and every request is signed here, as the SDKs sign them.',
+  signInHint: 'Use an access key of this server (for example one printed by {command}). It is kept in this browser tab only and every request is signed here, as the SDKs sign them.',
   accessKeyId: 'Access key id',
   accessKeySecret: 'Access key secret',
   signIn: 'Sign in',
@@ -71,6 +71,16 @@ const en = {
   langEn: 'English',
   langOther: 'Other languages',
   errorNetwork: 'The server could not be reached.',
+  errorSignature: 'The secret does not match this key id.',
+  errorHttp: 'The server answered HTTP {status}: {message}',
+  retry: 'Try again',
+  probeFailed: 'Could not reach the server to find out whether it needs a key.',
+  voicesUnavailable: 'The voice list could not be loaded; type a voice name.',
+  audioError: 'The audio could not be loaded.',
+  waveformError: 'The waveform could not be drawn.',
+  otherOrigin: 'It is served from {media}, not from this page’s address {page}: open the console at {media}, or start the server with --public-url set to the address you open it at.',
+  offline: 'Not updating: the server cannot be reached',
+  charCountOver: 'Over the limit: {count} of {limit} characters.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -79,7 +89,7 @@ const zh: Record<MessageKey, string> = {
   appTitle: 'Narrate 控制台',
   language: '语言',
   signInTitle: '登录',
-  signInHint: '使用本服务的 AccessKey（例如 `narrate keys create` 生成的）。它只保存在当前浏览器标签页中，每个请求都在浏览器里签名，与 SDK 的签名方式相同。',
+  signInHint: '使用本服务的 AccessKey（例如 {command} 生成的）。它只保存在当前浏览器标签页中，每个请求都在浏览器里签名，与 SDK 的签名方式相同。',
   accessKeyId: 'AccessKey ID',
   accessKeySecret: 'AccessKey Secret',
   signIn: '登录',
@@ -144,6 +154,16 @@ const zh: Record<MessageKey, string> = {
   langEn: '英文',
   langOther: '其他语言',
   errorNetwork: '无法连接服务器。',
+  errorSignature: 'AccessKey Secret 与该 AccessKey ID 不匹配。',
+  errorHttp: '服务器返回 HTTP {status}：{message}',
+  retry: '重试',
+  probeFailed: '无法连接服务器，因此无法确定是否需要 AccessKey。',
+  voicesUnavailable: '无法加载发音人列表；请直接输入发音人名称。',
+  audioError: '无法加载音频。',
+  waveformError: '无法绘制波形。',
+  otherOrigin: '音频来自 {media}，而不是当前页面的地址 {page}：请在 {media} 打开控制台，或以 --public-url 指定你访问服务器所用的地址后重启服务。',
+  offline: '未在更新：无法连接服务器',
+  charCountOver: '超出上限：{count} / {limit} 字。',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, zh };

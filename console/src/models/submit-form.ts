@@ -74,18 +74,28 @@ export function toSubmitParams(values: SubmitFormValues): Record<string, string>
   return params;
 }
 
-/** The parameters a stored job was submitted with, rebuilt from GetSmartHandleJob's SmartJobInfo. */
+/** The title the server gives a job submitted without one (jobs.service.ts); not something the user typed. */
+const GENERATED_TITLE = /^default_title_/;
+
+/**
+ * The parameters a stored job was submitted with, rebuilt from GetSmartHandleJob's SmartJobInfo.
+ * GetSmartHandleJob does not report Overwrite; left out, the server's default (true) would let the
+ * snippet of a job refused with OutputObjectExists overwrite that very file, so that one is false.
+ */
 export function paramsOfJob(job: {
   UserData: string;
-  SmartJobInfo: { Title: string; Description: string; EditingConfig: string; InputConfig: { InputFile: string }; OutputConfig: { Bucket: string; Object: string } };
+  ErrorCode?: string;
+  SmartJobInfo: { Title: string; Description: string; EditingConfig: string; InputConfig: { InputFile: string }; OutputConfig: { Bucket: string; Object: string }; Overwrite?: boolean | string };
 }): Record<string, string> {
   const info = job.SmartJobInfo;
   const params: Record<string, string> = {
     InputConfig: info.InputConfig.InputFile,
     EditingConfig: info.EditingConfig,
     OutputConfig: JSON.stringify({ bucket: info.OutputConfig.Bucket, object: info.OutputConfig.Object }),
-    Title: info.Title,
   };
+  if (info.Overwrite !== undefined) params.Overwrite = String(info.Overwrite) === 'true' ? 'true' : 'false';
+  else if (job.ErrorCode === 'OutputObjectExists') params.Overwrite = 'false';
+  if (info.Title && !GENERATED_TITLE.test(info.Title)) params.Title = info.Title;
   if (info.Description) params.Description = info.Description;
   if (job.UserData) params.UserData = job.UserData;
   return params;

@@ -1,9 +1,10 @@
 /** The console shell: who is signed in, the language, and the three panels. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { createIceClient, type IceClient } from '../api/ice-client.js';
+import { createIceClient, IceError, type IceClient } from '../api/ice-client.js';
 import type { AccessKey } from '../api/signature.js';
 import { type Locale, preferredLocale, translator } from '../i18n/messages.js';
 import { I18nContext } from './i18n-context.js';
+import { errorText } from './error-text.js';
 import { SignIn } from './sign-in.js';
 import { SubmitPanel } from './submit-panel.js';
 import { JobsPanel } from './jobs-panel.js';
@@ -22,6 +23,22 @@ function storedKey(): AccessKey | null {
   }
 }
 
+/** The selected job lives in the address (`#job=<id>`), so a reload or a shared link shows it again. */
+function jobIdFromHash(): string | null {
+  const match = /^#job=([0-9A-Za-z_-]{1,128})$/.exec(window.location.hash);
+  return match ? match[1]! : null;
+}
+
+/** Whether an unsigned request was refused for being unsigned (the server runs without --allow-anonymous). */
+function signingRequired(error: unknown): boolean {
+  return error instanceof IceError && (error.code === 'MissingAccessKeyId' || error.code === 'MissingSignature' || error.status === 401);
+}
+
+/** Signed correctly, but the key may not call this action: the key itself is good. */
+function isForbidden(error: unknown): boolean {
+  return error instanceof IceError && error.code === 'Forbidden.RAM';
+}
+
 function initialLocale(): Locale {
   const saved = localStorage.getItem(LOCALE_STORAGE);
   return saved === 'zh' || saved === 'en' ? saved : preferredLocale(navigator.languages ?? [navigator.language]);
@@ -34,8 +51,9 @@ export function App() {
   const [checking, setChecking] = useState(true);
   const [anonymousAllowed, setAnonymousAllowed] = useState(false);
   const [wantKey, setWantKey] = useState(false);
-  const [selectedJobId, setSelectedJobId] = useState<string | null>(null);
+  const [selectedJobId, setSelectedJobId] = useState<string | null>(jobIdFromHash);
   const [jobsVersion, setJobsVersion] = useState(0);
+  const [probeError, setProbeError] = useState<string | null>(null);
 
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
@@ -43,27 +61,55 @@ export function App() {
     localStorage.setItem(LOCALE_STORAGE, locale);
   }, [locale]);
 
-  // A key from this tab's session wins; otherwise an unsigned probe tells whether the server runs with --allow-anonymous.
   useEffect(() => {
-    const key = storedKey();
-    if (key) {
-      setClient(createIceClient({ key }));
-      setChecking(false);
-    }
+    const { pathname, search } = window.location;
+    history.replaceState(history.state, '', selectedJobId ? `#job=${selectedJobId}` : `${pathname}${search}`);
+  }, [selectedJobId]);
+  useEffect(() => {
+    const onHash = () => setSelectedJobId(jobIdFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  /**
+   * An unsigned probe tells whether the server runs with --allow-anonymous. Only a refusal of the
+   * unsigned request means "sign in"; any other failure (a 503 while the server restarts, no
+   * network) says nothing about that, so it is shown with a way to try again.
+   */
+  function probe(key: AccessKey | null) {
+    setChecking(key === null);
+    setProbeError(null);
     const anonymous = createIceClient({ key: null });
+    const allowed = () => {
+      setAnonymousAllowed(true);
+      if (!key) setClient(anonymous);
+    };
     anonymous
       .call('ListSmartVoiceGroups')
-      .then(() => {
-        setAnonymousAllowed(true);
-        if (!key) setClient(anonymous);
+      .then(allowed)
+      .catch((error: unknown) => {
+        if (isForbidden(error)) allowed();
+        else if (signingRequired(error)) setAnonymousAllowed(false);
+        else if (!key) setProbeError(errorText(error, i18n.t));
       })
-      .catch(() => setAnonymousAllowed(false))
       .finally(() => setChecking(false));
+  }
+
+  // A key from this tab's session wins; the probe still runs, to offer going back to anonymous access.
+  useEffect(() => {
+    const key = storedKey();
+    if (key) setClient(createIceClient({ key }));
+    probe(key);
   }, []);
 
   async function signIn(key: AccessKey): Promise<void> {
     const candidate = createIceClient({ key });
-    await candidate.call('ListSmartVoiceGroups');
+    try {
+      await candidate.call('ListSmartVoiceGroups');
+    } catch (error) {
+      // A key limited to other actions passed the signature check: it may sign in, the voice list then degrades.
+      if (!isForbidden(error)) throw error;
+    }
     sessionStorage.setItem(KEY_STORAGE, JSON.stringify(key));
     setWantKey(false);
     setClient(candidate);
@@ -76,7 +122,8 @@ export function App() {
     setWantKey(false);
   }
 
-  const showSignIn = !checking && (client === null || wantKey);
+  const showSignIn = !checking && ((client === null && probeError === null) || wantKey);
+  const showProbeError = !checking && client === null && probeError !== null && !wantKey;
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -112,7 +159,24 @@ export function App() {
       </header>
       <main>
         {checking && <p class="muted">{i18n.t('loading')}</p>}
-        {showSignIn && <SignIn onSignIn={signIn} onCancel={anonymousAllowed && client ? () => setWantKey(false) : undefined} />}
+        {showSignIn && <SignIn onSignIn={signIn} onCancel={(anonymousAllowed && client) || probeError ? () => setWantKey(false) : undefined} />}
+        {showProbeError && (
+          <section class="card probe" aria-labelledby="probe-title" data-testid="probe-error">
+            <h2 id="probe-title">{i18n.t('appTitle')}</h2>
+            <p class="muted">{i18n.t('probeFailed')}</p>
+            <p class="error" role="alert">
+              {probeError}
+            </p>
+            <div class="actions">
+              <button type="button" class="primary" data-testid="probe-retry" onClick={() => probe(null)}>
+                {i18n.t('retry')}
+              </button>
+              <button type="button" onClick={() => setWantKey(true)}>
+                {i18n.t('useKey')}
+              </button>
+            </div>
+          </section>
+        )}
         {!showSignIn && client && (
           <div class="layout">
             <SubmitPanel

@@ -1,7 +1,16 @@
 import { IceError } from '../api/ice-client.js';
+import type { Translate } from '../i18n/messages.js';
 
-/** One line for an error: the ICE Code and Message, or the network text when the server was not reached. */
-export function errorText(error: unknown, networkText: string): string {
-  if (error instanceof IceError) return error.status === 0 ? networkText : `${error.code}: ${error.message}`;
+/**
+ * One line for an error: the ICE Code and Message; a sentence when the server was not reached or
+ * answered with something that is not an ICE error (a proxy page, a 503 while shutting down).
+ */
+export function errorText(error: unknown, t: Translate): string {
+  if (error instanceof IceError) {
+    if (error.status === 0) return t('errorNetwork');
+    if (error.code === 'SignatureDoesNotMatch') return t('errorSignature');
+    if (error.code === `HTTP${error.status}`) return t('errorHttp', { status: error.status, message: error.message });
+    return `${error.code}: ${error.message}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }

@@ -29,6 +29,12 @@ export function JobsPanel({ client, selectedJobId, onSelect, refreshToken }: { c
   const [error, setError] = useState<string | null>(null);
   const timer = useRef<number | undefined>(undefined);
 
+  // A job was just submitted: it is the newest, so show the first page, unfiltered, where it appears.
+  useEffect(() => {
+    setPage(1);
+    setFilter('');
+  }, [refreshToken]);
+
   useEffect(() => {
     let stopped = false;
     async function load() {
@@ -46,7 +52,7 @@ export function JobsPanel({ client, selectedJobId, onSelect, refreshToken }: { c
           if (response.SmartJobList.some((job) => !isFinal(job.JobState))) delay = FAST_MS;
         } catch (caught) {
           if (stopped) return;
-          setError(errorText(caught, t('errorNetwork')));
+          setError(errorText(caught, t));
         }
       }
       if (!stopped) timer.current = window.setTimeout(load, delay);
@@ -68,8 +74,9 @@ export function JobsPanel({ client, selectedJobId, onSelect, refreshToken }: { c
     <section class="card jobs" aria-labelledby="jobs-title">
       <div class="card-head">
         <h2 id="jobs-title">{t('jobsTitle')}</h2>
-        <span class="live muted">
-          <span class="dot" aria-hidden="true" /> {t('live')}
+        {/* Red while the list cannot be fetched: "live" would be a false promise then. */}
+        <span class={`live muted${error ? ' offline' : ''}`} data-testid="live">
+          <span class="dot" aria-hidden="true" /> {error ? t('offline') : t('live')}
         </span>
       </div>
       <div class="filters" role="group" aria-label={t('jobsTitle')}>

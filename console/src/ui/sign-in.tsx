@@ -9,15 +9,17 @@ export function SignIn({ onSignIn, onCancel }: { onSignIn: (key: AccessKey) => P
   const [secret, setSecret] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [hintBefore, hintAfter = ''] = t('signInHint').split('{command}');
 
   async function submit(event: Event) {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
       await onSignIn({ id: id.trim(), secret: secret.trim() });
     } catch (caught) {
-      setError(errorText(caught, t('errorNetwork')));
+      setError(errorText(caught, t));
     } finally {
       setBusy(false);
     }
@@ -26,7 +28,11 @@ export function SignIn({ onSignIn, onCancel }: { onSignIn: (key: AccessKey) => P
   return (
     <section class="card sign-in" aria-labelledby="sign-in-title">
       <h2 id="sign-in-title">{t('signInTitle')}</h2>
-      <p class="muted">{t('signInHint')}</p>
+      <p class="muted">
+        {hintBefore}
+        <code>narrate keys create</code>
+        {hintAfter}
+      </p>
       <form onSubmit={submit}>
         <div class="field">
           <label for="access-key-id">{t('accessKeyId')}</label>
@@ -42,7 +48,8 @@ export function SignIn({ onSignIn, onCancel }: { onSignIn: (key: AccessKey) => P
           </p>
         )}
         <div class="actions">
-          <button type="submit" class="primary" data-testid="sign-in" disabled={busy}>
+          {/* aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>. */}
+          <button type="submit" class="primary" data-testid="sign-in" aria-disabled={busy ? 'true' : undefined}>
             {busy ? t('signingIn') : t('signIn')}
           </button>
           {onCancel && (

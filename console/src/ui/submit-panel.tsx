@@ -1,6 +1,6 @@
 /** The submit form: editor with counter and examples, voice picker, audio settings, job fields. */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type IceClient, IceError } from '../api/ice-client.js';
 import type { ListSmartVoiceGroupsResponse, SubmitResponse } from '../api/ice-types.js';
 import { countChars, MAX_INPUT_CHARS } from '../models/char-count.js';
@@ -39,12 +39,17 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
   const [formError, setFormError] = useState<string | null>(null);
   const [submittedId, setSubmittedId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // A ref as well as the state: a second Enter can arrive before the re-render that marks the button busy.
+  const busyRef = useRef(false);
+  const [voicesFailed, setVoicesFailed] = useState(false);
 
   useEffect(() => {
+    setVoicesFailed(false);
     client
       .call<ListSmartVoiceGroupsResponse>('ListSmartVoiceGroups')
       .then((response) => setGroups(groupVoices(response)))
-      .catch((error: unknown) => setFormError(errorText(error, t('errorNetwork'))));
+      // Without the list (a key without ice:ListSmartVoiceGroups, a server hiccup) a voice can still be typed.
+      .catch(() => setVoicesFailed(true));
   }, [client]);
 
   const set = <K extends keyof SubmitFormValues>(key: K, value: SubmitFormValues[K]) => {
@@ -53,9 +58,26 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
   };
   const describedBy = (name: FormField) => (fieldErrors[name] ? `error-${name}` : undefined);
   const count = countChars(values.text);
+  const over = count > MAX_INPUT_CHARS;
+
+  /**
+   * An example replaces the text the way typing would (select all, insert), so Ctrl+Z brings the
+   * user's own text back; the input event it fires updates the form.
+   */
+  function insertExample(text: string) {
+    const box = document.getElementById('field-text') as HTMLTextAreaElement | null;
+    if (box) {
+      box.focus();
+      box.select();
+      if (document.execCommand('insertText', false, text)) return;
+    }
+    set('text', text);
+  }
 
   async function submit(event: Event) {
     event.preventDefault();
+    if (busyRef.current) return;
+    busyRef.current = true;
     setBusy(true);
     setFieldErrors({});
     setFormError(null);
@@ -77,9 +99,10 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
           input?.focus();
         });
       } else {
-        setFormError(errorText(error, t('errorNetwork')));
+        setFormError(errorText(error, t));
       }
     } finally {
+      busyRef.current = false;
       setBusy(false);
     }
   }
@@ -104,9 +127,15 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
           label={t('text')}
           error={fieldErrors.text}
           hint={
-            <p class={`counter${count > MAX_INPUT_CHARS ? ' over' : ''}`} data-testid="char-count" aria-live="polite" title={t('charCountHint')}>
-              {t('charCount', { count: count.toLocaleString(), limit: MAX_INPUT_CHARS.toLocaleString() })}
-            </p>
+            <>
+              <p class={`counter${over ? ' over' : ''}`} data-testid="char-count" title={t('charCountHint')}>
+                {t('charCount', { count: count.toLocaleString(), limit: MAX_INPUT_CHARS.toLocaleString() })}
+              </p>
+              {/* Announced only when it matters, not on every keystroke. */}
+              <p class="visually-hidden" aria-live="polite">
+                {over ? t('charCountOver', { count: count.toLocaleString(), limit: MAX_INPUT_CHARS.toLocaleString() }) : ''}
+              </p>
+            </>
           }
         >
           <textarea
@@ -123,13 +152,21 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
         <div class="examples" role="group" aria-label={t('examples')}>
           <span class="muted">{t('examples')}:</span>
           {SSML_EXAMPLES.map((example) => (
-            <button type="button" class="chip" key={example.label.en} onClick={() => set('text', example.text)}>
+            <button type="button" class="chip" key={example.label.en} onClick={() => insertExample(example.text)}>
               {example.label[locale]}
             </button>
           ))}
         </div>
 
         <Field name="voice" label={t('voice')} error={fieldErrors.voice}>
+          {voicesFailed ? (
+            <>
+              <input id="field-voice" data-testid="voice-input" value={values.voice} aria-describedby={describedBy('voice') ?? 'voices-unavailable'} onInput={(event) => set('voice', event.currentTarget.value)} />
+              <p class="muted small" id="voices-unavailable" data-testid="voices-unavailable">
+                {t('voicesUnavailable')}
+              </p>
+            </>
+          ) : (
           <select id="field-voice" data-testid="voice-select" value={values.voice} aria-describedby={describedBy('voice')} onChange={(event) => set('voice', event.currentTarget.value)}>
             {groups.length === 0 && <option value={values.voice}>{values.voice}</option>}
             {groups.map((group) => (
@@ -142,6 +179,7 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
               </optgroup>
             ))}
           </select>
+          )}
         </Field>
 
         <div class="grid">
@@ -170,12 +208,16 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
           <Field name="pitchRate" label={t('pitchRate')} error={fieldErrors.pitchRate}>
             {input('pitchRate', { type: 'number', min: -500, max: 500, step: 10, inputMode: 'numeric' })}
           </Field>
-          <Field name="subtitles" label={t('subtitles')} error={fieldErrors.subtitles}>
+          {/* A group of checkboxes: a fieldset's legend names them all (a <label> can name only one control). */}
+          <fieldset class={`field checks-field${fieldErrors.subtitles ? ' has-error' : ''}`} data-field="subtitles" aria-describedby={describedBy('subtitles')}>
+            <legend>{t('subtitles')}</legend>
             <div class="checks" id="field-subtitles" tabIndex={-1}>
               {SUBTITLE_FORMATS.map((format) => (
                 <label key={format} class="check">
                   <input
                     type="checkbox"
+                    data-testid="subtitle-check"
+                    value={format}
                     checked={values.subtitles.includes(format)}
                     onChange={(event) => set('subtitles', event.currentTarget.checked ? [...values.subtitles, format] : values.subtitles.filter((item) => item !== format))}
                   />
@@ -183,7 +225,12 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
                 </label>
               ))}
             </div>
-          </Field>
+            {fieldErrors.subtitles && (
+              <p class="error" id="error-subtitles" role="alert" data-testid="field-error" data-field="subtitles">
+                {fieldErrors.subtitles}
+              </p>
+            )}
+          </fieldset>
         </div>
 
         <details class="more">
@@ -223,7 +270,8 @@ export function SubmitPanel({ client, onSubmitted }: { client: IceClient; onSubm
           </p>
         )}
         <div class="actions">
-          <button type="submit" class="primary" data-testid="submit" disabled={busy}>
+          {/* aria-disabled, not disabled: a disabled button would drop the keyboard focus to <body>. */}
+          <button type="submit" class="primary" data-testid="submit" aria-disabled={busy ? 'true' : undefined}>
             {busy ? t('submitting') : t('submit')}
           </button>
         </div>

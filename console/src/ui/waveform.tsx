@@ -2,8 +2,10 @@
 import { useEffect, useRef } from 'preact/hooks';
 import WaveSurfer from 'wavesurfer.js';
 
-export function Waveform({ audio, url }: { audio: HTMLAudioElement | null; url: string }) {
+export function Waveform({ audio, url, onError }: { audio: HTMLAudioElement | null; url: string; onError: () => void }) {
   const container = useRef<HTMLDivElement>(null);
+  const reportError = useRef(onError);
+  reportError.current = onError;
   useEffect(() => {
     if (!audio || !container.current) return;
     const surfer = WaveSurfer.create({
@@ -20,9 +22,16 @@ export function Waveform({ audio, url }: { audio: HTMLAudioElement | null; url: 
       normalize: true,
       dragToSeek: true,
     });
-    // A waveform that cannot be drawn (an unusual codec) must not take the player down with it.
-    surfer.on('error', () => container.current?.classList.add('waveform-failed'));
-    return () => surfer.destroy();
+    // A waveform that cannot be drawn (another origin without CORS, an unusual codec) must not take
+    // the player down with it: it is hidden and the player says why.
+    surfer.on('error', () => {
+      container.current?.classList.add('waveform-failed');
+      reportError.current();
+    });
+    return () => {
+      container.current?.classList.remove('waveform-failed');
+      surfer.destroy();
+    };
   }, [audio, url]);
   return <div class="waveform" ref={container} data-testid="waveform" aria-hidden="true" />;
 }
