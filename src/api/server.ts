@@ -11,7 +11,7 @@ import type { RateLimiter } from './ice/ice.rate-limit.js';
 import type { JobStore, AccessKeyRecord } from '../store/store.types.js';
 import type { ObjectStorage } from '../storage/storage.types.js';
 import { registerBucketRoutes } from './buckets/bucket.routes.js';
-import { registerHealthRoutes } from './health/health.routes.js';
+import { registerHealthRoutes, type ReadinessCheck } from './health/health.routes.js';
 import { registerOpenAiRoutes } from './openai/openai.routes.js';
 import type { SpeechService } from '../speech/speech.service.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -32,6 +32,8 @@ export interface ServerDeps {
   bucketUrlSecret: string | null;
   nowSeconds: () => number;
   /** Extra route registrations (console, job events) that need the same app. */
+  /** Readiness checks beyond the database and storage (a worker's claim loop in single-process mode). */
+  readinessChecks?: Record<string, ReadinessCheck>;
   extraRoutes?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
 
@@ -58,7 +60,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     actions: deps.iceActions,
   });
   if (deps.bucketUrlSecret) registerBucketRoutes(app, { storage: deps.storage, urlSecret: deps.bucketUrlSecret, nowSeconds: deps.nowSeconds });
-  registerHealthRoutes(app, { store: deps.store, storage: deps.storage });
+  registerHealthRoutes(app, { store: deps.store, storage: deps.storage, checks: deps.readinessChecks });
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();

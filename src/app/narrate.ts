@@ -79,6 +79,14 @@ export async function createVoices({ voicesDir, engineThreads, espeakThreads = 1
   };
 }
 
+/**
+ * How long a dispatcher keeps a claimed callback: longer than the slowest allowed answer with room
+ * to spare, or another dispatcher would take the delivery over mid-send and send it again.
+ */
+export function callbackLeaseMs(callbackTimeoutMs: number): number {
+  return Math.max(30_000, callbackTimeoutMs + 30_000);
+}
+
 /** Listening on every interface: no one address of this host is right for MediaUrls. */
 export function isWildcardHost(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]';
@@ -179,6 +187,7 @@ export async function createNarrate({
       httpClient: (callbackHttp = createCallbackHttpClient({ allowPrivate: config.callbackAllowPrivate, allowlist: config.callbackAllowlist, timeoutMs: config.callbackTimeoutMs })),
       policy: retryPolicyFrom({ mode: config.callbackMode, maxAgeMs: config.callbackMaxAgeHours * 3600 * 1000 }),
       logger: logger.child({ part: 'callbacks' }),
+      leaseMs: callbackLeaseMs(config.callbackTimeoutMs),
     });
   }
 

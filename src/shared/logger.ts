@@ -43,7 +43,7 @@ export function createLogger({ level, name = 'narrate', destination }: { level: 
     name,
     level,
     redact: {
-      paths: ['secret', '*.secret', 'accessKeySecret', '*.accessKeySecret', 'authorization', '*.authorization', 'req.headers.authorization', 'databaseUrl', '*.databaseUrl', 'AuthKey', '*.AuthKey', 'Signature', '*.Signature'],
+      paths: ['secret', '*.secret', 'accessKeySecret', '*.accessKeySecret', 'authorization', '*.authorization', 'req.headers.authorization', 'databaseUrl', '*.databaseUrl', 'AuthKey', '*.AuthKey', 'Signature', '*.Signature', 'err.AWSAccessKeyId', '*.err.AWSAccessKeyId'],
       // An unset secret stays null: "***" would say a database URL is configured when SQLite is in use.
       censor: (value: unknown) => (value === null || value === undefined ? value : '***'),
     },

@@ -14,8 +14,14 @@ export interface SqliteConnectionOptions {
  * same file: one on the main thread for reads, one in the writer thread for every write.
  */
 export function openSqliteConnection({ path, busyTimeoutMs = 5000 }: SqliteConnectionOptions): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (error) {
+    // SQLite's own message ("unable to open database file") names neither the file nor the option.
+    throw new Error(`cannot open the SQLite database ${path}: ${(error as Error).message} (is --data-dir writable?)`, { cause: error });
+  }
   // WAL: readers (API lookups, a CLI) never block the writer and commits append instead of
   // rewriting pages.
   db.pragma('journal_mode = WAL');
