@@ -117,7 +117,15 @@ export async function createNarrate({
 }): Promise<Narrate> {
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
   // Only processes that wait for work need PostgreSQL's LISTEN connection.
-  const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, schema: config.databaseSchema, listen: roles.worker });
+  const store = await createStore({
+    databaseUrl: config.databaseUrl ?? undefined,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+    listen: roles.worker,
+    // Background connection failures (a killed backend, a dropped LISTEN): the pool and the listener
+    // recover on their own, but an operator should see them.
+    onError: (error) => logger.warn({ err: error }, 'database connection error; reconnecting'),
+  });
   const rawStorage = createStorage({
     dataDir: config.dataDir,
     s3Endpoint: config.s3Endpoint ?? undefined,
