@@ -124,7 +124,8 @@ export async function createNarrate({
     listen: roles.worker,
     // Background connection failures (a killed backend, a dropped LISTEN): the pool and the listener
     // recover on their own, but an operator should see them.
-    onError: (error) => logger.warn({ err: error }, 'database connection error; reconnecting'),
+    // Only message and code: pg attaches its client (connection parameters, a password among them) to these errors.
+    onError: (error) => logger.warn({ reason: error.message, code: (error as NodeJS.ErrnoException).code }, 'database connection error; reconnecting'),
   });
   const rawStorage = createStorage({
     dataDir: config.dataDir,

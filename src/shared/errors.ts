@@ -103,7 +103,9 @@ export const errors = {
   synthesisFailed: (reason: string, cause?: unknown) =>
     new AppError('SynthesisFailed', `Speech synthesis failed: ${reason}`, 500, { cause, isInternal: false }),
   internal: (cause?: unknown) => new AppError('InternalError', 'The request processing has failed due to some unknown error.', 500, { cause, isInternal: true }),
-  serviceUnavailable: (reason: string) => new AppError('ServiceUnavailable', `The service is not available: ${reason}`, 503),
+  /** A dependency (database, object store) is down; clients may retry after a short wait. */
+  serviceUnavailable: (reason: string, cause?: unknown) =>
+    new AppError('ServiceUnavailable', `The service is not available: ${reason}`, 503, { cause, retryAfterSeconds: 1 }),
   /** A byte range that starts at or past the end of the object (S3's `InvalidRange`, HTTP 416). */
   rangeNotSatisfiable: (size: number) =>
     new AppError('InvalidRange', `The requested range is not satisfiable: the object has ${size} bytes.`, 416, { param: 'Range' }),

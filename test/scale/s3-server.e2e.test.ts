@@ -193,6 +193,13 @@ describe.skipIf(skipReason('the PostgreSQL + S3 server tests') !== null)('Postgr
     expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|\d{4,5}/);
     expect(body.checks.storage).toBe('ok');
     expect((await fetch(`${api.server.url}/healthz`)).status).toBe(200);
+    // A submit is refused with the gateway's 503, which clients retry, not a 500 InternalError.
+    const refused = (await api
+      .call('SubmitAudioProduceJob', { EditingConfig: JSON.stringify({ voice: 'Siqi' }), InputConfig: '你好。', OutputConfig: JSON.stringify({ bucket: 'b', object: 'down' }) })
+      .catch((error: unknown) => error)) as { code?: string; data?: { Message?: string } };
+    expect(refused.code).toBe('ServiceUnavailable');
+    // It says what is down, not where it lives or what the driver said.
+    expect(refused.data?.Message).toBe('The service is not available: the database cannot be reached.');
 
     await proxy.restore();
     await waitFor(async () => (await fetch(`${api.server.url}/readyz`)).status === 200, { what: 'readiness to come back' });

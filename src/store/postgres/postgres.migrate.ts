@@ -1,5 +1,6 @@
-import type { Pool } from 'pg';
+import type { Pool, QueryConfig, QueryResultRow } from 'pg';
 import type { Migration } from '../store.migration.js';
+import { isConnectionError } from './postgres.errors.js';
 import { quoteIdent } from './postgres.schema.js';
 
 /**
@@ -7,20 +8,47 @@ import { quoteIdent } from './postgres.schema.js';
  * transaction-scoped advisory lock keyed by the schema name: when several api/worker processes
  * start at once, the first migrates and the others wait for it, then find nothing left to do.
  * Refuses a schema written by a newer Narrate.
+ *
+ * The pool's statement and query timeouts are sized for the store's short queries; a migration
+ * (and the wait for another process's migration, behind the advisory lock) may legitimately take
+ * longer, so it runs under its own `timeoutMs` (default 10 minutes) instead.
  */
-export async function migratePostgres({ pool, schema, migrations }: { pool: Pool; schema: string; migrations: readonly Migration[] }): Promise<number> {
+export async function migratePostgres({
+  pool,
+  schema,
+  migrations,
+  timeoutMs = 600_000,
+}: {
+  pool: Pool;
+  schema: string;
+  migrations: readonly Migration[];
+  timeoutMs?: number;
+}): Promise<number> {
   const client = await pool.connect();
+  let broken: Error | undefined;
+  // A checked-out client has no 'error' listener of the pool's: without ours a connection killed
+  // mid-migration would crash the process.
+  const onClientError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onClientError);
+  // The client-side timeout answers a hung connection; the server's statement_timeout (a little
+  // shorter, so it normally fires first and leaves the connection usable) answers a slow statement.
+  // (query_timeout per query is supported by pg, but missing from @types/pg's QueryConfig.)
+  const query = <R extends QueryResultRow>(text: string, values?: unknown[], ms = timeoutMs + 5_000) =>
+    client.query<R>({ text, values, query_timeout: ms } as QueryConfig);
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`narrate:migrate:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS narrate_migrations (
+    await query('BEGIN');
+    await query(`SET LOCAL statement_timeout = ${Math.max(0, Math.floor(timeoutMs))}`);
+    await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`narrate:migrate:${schema}`]);
+    await query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
+    await query(`CREATE TABLE IF NOT EXISTS narrate_migrations (
       version    integer PRIMARY KEY,
       name       text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const { rows } = await client.query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM narrate_migrations');
+    const { rows } = await query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM narrate_migrations');
     const found = rows[0].v;
     const newest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
     if (found > newest) {
@@ -29,16 +57,26 @@ export async function migratePostgres({ pool, schema, migrations }: { pool: Pool
     let applied = 0;
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (migration.version <= found) continue;
-      await client.query(migration.sql);
-      await client.query('INSERT INTO narrate_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await query(migration.sql);
+      await query('INSERT INTO narrate_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       applied += 1;
     }
-    await client.query('COMMIT');
+    await query('COMMIT');
     return applied;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (broken || isConnectionError(error)) {
+      // The connection is gone or hung: do not queue a ROLLBACK behind it; closing it rolls back.
+      broken ??= error instanceof Error ? error : new Error(String(error));
+    } else {
+      // A failed ROLLBACK (or one that does not answer) means the connection is unusable.
+      await query('ROLLBACK', undefined, 5_000).catch((rollbackError: Error) => {
+        broken ??= rollbackError;
+      });
+    }
     throw error;
   } finally {
-    client.release();
+    client.removeListener('error', onClientError);
+    // release(error) destroys the connection instead of returning it to the pool.
+    client.release(broken);
   }
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { PoolClient, QueryResultRow } from 'pg';
+import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import { errors } from '../../shared/errors.js';
 import type { JobState, JobStore, ListJobsQuery } from '../store.types.js';
 import { clampProgress, emptyStateCounts, rowToAccessKey, rowToDelivery, rowToJob, rowToQueueMessage } from '../store.rows.js';
@@ -7,7 +7,8 @@ import { decodePageToken, encodePageToken } from '../store.paging.js';
 import { createWorkSignal } from '../store.work-signal.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import { migratePostgres } from './postgres.migrate.js';
-import { createWorkListener, type WorkListener } from './postgres.listener.js';
+import { createWorkListener, destroyClient, type WorkListener } from './postgres.listener.js';
+import { isConnectionError, toStoreError } from './postgres.errors.js';
 import { assertSchemaName, WORK_CHANNEL } from './postgres.schema.js';
 
 export interface PostgresStoreOptions {
@@ -24,6 +25,63 @@ export interface PostgresStoreOptions {
   listen?: boolean;
   /** Background connection errors (idle pool clients, the LISTEN connection); for logging. */
   onError?: (error: Error) => void;
+  /** How long to wait for a database that does not answer; every field has a default (see PostgresTimeouts). */
+  timeouts?: Partial<PostgresTimeouts>;
+}
+
+/**
+ * Without these a database host that accepts TCP and then never answers (a partition, a frozen
+ * server) hangs every caller for good. A failure to connect or to answer in time surfaces as
+ * ServiceUnavailable (postgres.errors.ts) and the connection is destroyed, never reused.
+ */
+export interface PostgresTimeouts {
+  /**
+   * Opening a connection (TCP, start-up, authentication), and waiting for a free pool connection
+   * when all are busy. Also bounds the LISTEN connection's connect + LISTEN and its heartbeat.
+   * Default 5000.
+   */
+  connectMs: number;
+  /**
+   * Server-side statement_timeout for the store's queries. They are all short, index-driven
+   * OLTP statements (the largest are listJobs' COUNT(*) over one owner's jobs and the nonce purge);
+   * 30 s leaves a wide margin. Migrations run under migrationMs instead. 0 disables. Default 30000.
+   */
+  statementMs: number;
+  /**
+   * Client-side: how long a query may go without an answer before the connection is given up
+   * (destroyed) and the call fails. Catches the hung connection the server cannot time out
+   * itself; a little longer than statementMs so the server normally answers first. 0 disables.
+   * Default statementMs + 5000 (35000).
+   */
+  queryMs: number;
+  /**
+   * Server-side idle_in_transaction_session_timeout: a process that stalls or vanishes inside a
+   * transaction (holding row locks on jobs) is cut off after this. The store's transactions take
+   * milliseconds. 0 disables. Default 60000.
+   */
+  idleInTransactionMs: number;
+  /**
+   * Migrations, and waiting behind another process's migration (advisory lock), at start-up.
+   * Default 600000 (10 minutes): a future migration that rewrites or indexes a big table may be slow.
+   */
+  migrationMs: number;
+  /** TCP keep-alive on every connection: first probe after this much silence. Default 10000. */
+  keepAliveDelayMs: number;
+  /** The LISTEN connection is checked with SELECT 1 this often (ms); 0 disables. Default 30000. */
+  listenHeartbeatMs: number;
+}
+
+export function resolvePostgresTimeouts(timeouts: Partial<PostgresTimeouts> = {}): PostgresTimeouts {
+  const statementMs = timeouts.statementMs ?? 30_000;
+  return {
+    connectMs: timeouts.connectMs ?? 5_000,
+    statementMs,
+    queryMs: timeouts.queryMs ?? (statementMs > 0 ? statementMs + 5_000 : 35_000),
+    idleInTransactionMs: timeouts.idleInTransactionMs ?? 60_000,
+    migrationMs: timeouts.migrationMs ?? 600_000,
+    keepAliveDelayMs: timeouts.keepAliveDelayMs ?? 10_000,
+    listenHeartbeatMs: timeouts.listenHeartbeatMs ?? 30_000,
+  };
 }
 
 type Row = Record<string, unknown>;
@@ -40,6 +98,8 @@ const JOB_INSERT_ROW = `$1, $2, $3, 'TextToSpeech', 'Created', $4, $5, $6, $7, $
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<JobStore> {
   const schema = assertSchemaName(options.schema ?? 'narrate');
   const onError = options.onError ?? (() => undefined);
+  const timeouts = resolvePostgresTimeouts(options.timeouts);
+  const positive = (ms: number) => (ms > 0 ? Math.floor(ms) : undefined);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
@@ -47,40 +107,100 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     // Set at connection start-up by the server itself, so no query can ever run before it
     // (a pool 'connect' handler races with the first query).
     options: `-c search_path=${schema}`,
+    // pg's default for each of these is "wait forever".
+    connectionTimeoutMillis: timeouts.connectMs,
+    query_timeout: positive(timeouts.queryMs),
+    statement_timeout: positive(timeouts.statementMs),
+    idle_in_transaction_session_timeout: positive(timeouts.idleInTransactionMs),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: timeouts.keepAliveDelayMs,
   });
   // Without a listener an idle client's network error would crash the process.
-  pool.on('error', onError);
+  pool.on('error', (error) => onError(error));
+  // Every open pool connection, so close() can destroy those whose graceful end hangs.
+  const connections = new Set<PoolClient>();
+  pool.on('connect', (client) => connections.add(client));
+  pool.on('remove', (client) => connections.delete(client));
 
   const work = createWorkSignal();
   let listener: WorkListener | null = null;
   try {
-    await migratePostgres({ pool, schema, migrations: POSTGRES_MIGRATIONS });
+    await migratePostgres({ pool, schema, migrations: POSTGRES_MIGRATIONS, timeoutMs: timeouts.migrationMs });
     if (options.listen !== false) {
-      listener = createWorkListener({ connectionString: options.connectionString, schema, onWork: () => work.raise(), onError });
+      listener = createWorkListener({
+        connectionString: options.connectionString,
+        schema,
+        onWork: () => work.raise(),
+        onError,
+        connectTimeoutMs: timeouts.connectMs,
+        heartbeatMs: timeouts.listenHeartbeatMs,
+        keepAliveDelayMs: timeouts.keepAliveDelayMs,
+      });
       await listener.start();
     }
   } catch (error) {
+    await listener?.close();
+    await endPool();
+    throw toStoreError(error);
+  }
+
+  /** pool.end() ends idle connections gracefully, which a hung server never completes: destroy those after a grace period. */
+  async function endPool(): Promise<void> {
     await pool.end().catch(() => undefined);
-    throw error;
+    const deadline = Date.now() + 1_000;
+    while (connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const client of connections) destroyClient(client);
+    connections.clear();
+  }
+
+  /** Every store query goes through here (or tx): connection-class failures become ServiceUnavailable. */
+  async function run<R extends QueryResultRow = Row>(config: QueryConfig, client?: PoolClient) {
+    try {
+      return await (client ?? pool).query<R>(config);
+    } catch (error) {
+      throw toStoreError(error);
+    }
   }
 
   /** Fixed statements are named, so each pooled connection prepares them once. */
   async function q<R extends QueryResultRow = Row>(name: string, text: string, values: unknown[], client?: PoolClient) {
-    return (client ?? pool).query<R>({ name, text, values });
+    return run<R>({ name, text, values }, client);
   }
 
   async function tx<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    // pg-pool listens for errors on idle clients only. A checked-out connection killed between
+    // statements (pg_terminate_backend, a failover) emits 'error', which without a listener
+    // crashes the process; the failure still reaches us through the next query.
+    let broken: Error | undefined;
+    const onClientError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onClientError);
     try {
       await client.query('BEGIN');
       const value = await fn(client);
       await client.query('COMMIT');
       return value;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      if (broken || isConnectionError(error)) {
+        // Gone or hung: a ROLLBACK would only queue behind it. Destroying the connection rolls back.
+        broken ??= error instanceof Error ? error : new Error(String(error));
+      } else {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken ??= rollbackError;
+        });
+      }
+      throw toStoreError(error);
     } finally {
-      client.release();
+      client.removeListener('error', onClientError);
+      // With an error the pool destroys the connection instead of handing it out again.
+      client.release(broken);
     }
   }
 
@@ -121,8 +241,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY created_at ${dir}, id ${dir} LIMIT ${param(limit + 1)} OFFSET ${param(Math.max(0, Math.floor(query.offset ?? 0)))}`;
     const [count, page] = await Promise.all([
-      pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM jobs ${filter}`, filterValues),
-      pool.query<Row>(sql, values),
+      run<{ n: number }>({ text: `SELECT COUNT(*)::int AS n FROM jobs ${filter}`, values: filterValues }),
+      run<Row>({ text: sql, values }),
     ]);
     const jobs = page.rows.slice(0, limit).map(rowToJob);
     const last = jobs[jobs.length - 1];
@@ -399,14 +519,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     async ping() {
-      await pool.query('SELECT 1');
+      await run({ text: 'SELECT 1' });
     },
     async close() {
       if (closed) return;
       closed = true;
       work.close();
       await listener?.close();
-      await pool.end();
+      await endPool();
     },
   };
 }
