@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerHealthRoutes } from '../api/health/health.routes.js';
+import { registerHealthRoutes, type ReadinessCheck } from '../api/health/health.routes.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../shared/logger.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -178,6 +178,8 @@ export async function createNarrate({
         });
       },
     });
+    // A worker that cannot write its scratch files would claim jobs only to fail them: refuse to start.
+    await worker.checkScratch();
     // Outcomes are counted where they are recorded, so the dispatcher needs no metrics of its own.
     const countingStore = {
       claimDeliveries: store.claimDeliveries.bind(store),
@@ -199,6 +201,16 @@ export async function createNarrate({
       leaseMs: callbackLeaseMs(config.callbackTimeoutMs),
     });
   }
+
+  // Ready also means the claim loop is moving: a call hung past every store timeout would otherwise
+  // leave a worker that reports ready and never takes a job.
+  const readinessChecks: Record<string, ReadinessCheck> = worker
+    ? {
+        worker: async () => {
+          if (!worker!.isHealthy()) throw new Error(`claim loop stalled since ${new Date(worker!.lastLoopActivityAt() ?? 0).toISOString()}`);
+        },
+      }
+    : {};
 
   let app: FastifyInstance | null = null;
   if (roles.api) {
@@ -227,6 +239,7 @@ export async function createNarrate({
       allowAnonymous: config.allowAnonymous,
       bucketUrlSecret: urlSecret,
       nowSeconds,
+      readinessChecks,
       extraRoutes: [
         (scope) => registerJobEventRoutes(scope, { store, authenticator, livePercent: worker ? (jobId) => worker!.progressOf(jobId) : undefined }),
         (scope) => registerConsoleRoutes(scope),
@@ -238,7 +251,7 @@ export async function createNarrate({
   let opsApp: FastifyInstance | null = null;
   if (!app && roles.worker && config.metricsPort !== null) {
     opsApp = Fastify({ logger: false });
-    registerHealthRoutes(opsApp, { store, storage });
+    registerHealthRoutes(opsApp, { store, storage, checks: readinessChecks });
     opsApp.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   }
 

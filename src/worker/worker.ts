@@ -2,8 +2,13 @@
  * The worker: claims jobs from the store, renders them, stores the audio atomically and
  * completes the job (with its callback delivery) in one transaction. Any crash before that
  * transaction leaves the job Executing with a lease that expires, and another worker redoes it.
+ *
+ * Failures split in two: the job's own (bad input, the engine refusing the text, Overwrite=false
+ * hitting an object) fail it at once; infrastructure failures (storage, database, scratch disk)
+ * put it back for a later attempt, up to maxAttempts. Nothing a job does may reject into the
+ * claim loop: one job's trouble must never take the process down.
  */
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../shared/logger.js';
@@ -51,15 +56,62 @@ export interface WorkerDeps {
   drainMs?: number;
   /** Called after each job completes (metrics). */
   onJobDone?: (args: { job: JobRecord; state: 'Finished' | 'Failed'; queueWaitMs: number; renderMs: number; audioMs: number }) => void;
+  /** Claims (attempts) after which an infrastructure failure fails the job for good (default 3). */
+  maxAttempts?: number;
+  /** Delay before a job put back after an infrastructure failure may run again; ×4 per attempt (default 5000). */
+  retryDelayMs?: number;
+  /** First pause between tries of a failing completion; ×4 per try, 3 retries (default 250). */
+  completionRetryMs?: number;
+  /**
+   * isHealthy() turns false once the claim loop made no progress for this long (default 45000):
+   * above its longest legitimate step, a claim the store itself gives up on (PostgreSQL: 5 s pool
+   * connect + 35 s query timeout; SQLite: 5 s busy timeout), plus three 1 s polls. So false means
+   * a call escaped every store timeout, not merely a slow database (/readyz checks that itself).
+   */
+  stallAfterMs?: number;
 }
+
+/** Scratch files of renders in progress: `<jobId>-<8 hex>.part` (renderToFile). */
+const SCRATCH_PART = /^[0-9a-f]{32}-[0-9a-f]{8}\.part$/;
+/** How long waitForWork waits per turn; the loop also wakes this often while every slot is busy. */
+const POLL_MS = 1000;
+
+/** Resolves after ms, or at once when the signal aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** A job's failure: its own (final at once), or the infrastructure's (worth another attempt). */
+type Failure = { kind: 'job'; code: string; message: string } | { kind: 'infrastructure'; code: string; message: string };
 
 export function createWorker(deps: WorkerDeps) {
   const workerId = deps.workerId ?? `${os.hostname()}:${process.pid}:${deps.ids.hex32().slice(0, 8)}`;
   const tmpDir = deps.tmpDir ?? path.join(os.tmpdir(), 'narrate-render');
   const log = deps.logger.child({ workerId });
+  const maxAttempts = deps.maxAttempts ?? 3;
+  const retryDelayMs = deps.retryDelayMs ?? 5000;
+  const completionRetryMs = deps.completionRetryMs ?? 250;
+  const stallAfterMs = deps.stallAfterMs ?? 45_000;
   const inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  /** Jobs put back with a short lease after an infrastructure failure: jobId → when that lease ends (ms). */
+  const heldForRetry = new Map<string, number>();
   const stopController = new AbortController();
   let loop: Promise<void> | null = null;
+  let stopping: Promise<void> | null = null;
+  /** Date.now() of the claim loop's last completed step (claim attempt, wait, busy tick); null before start. */
+  let lastActivity: number | null = null;
+  const touch = () => {
+    lastActivity = Date.now();
+  };
 
   const progress = new Map<string, number>();
 
@@ -116,13 +168,18 @@ export function createWorker(deps: WorkerDeps) {
       await handle.close();
       return { file, result };
     } catch (error) {
+      // A progress write landing later could lengthen a retry's shortened lease again.
+      await reporter.settled();
       await handle.close().catch(() => {});
-      await rm(file, { force: true });
+      // The render's error is the one worth reporting, not a failed clean-up.
+      await rm(file, { force: true }).catch(() => {});
       throw error;
     }
   }
 
-  async function complete(job: JobRecord, outcome: { state: 'Finished'; result: JobResult } | { state: 'Failed'; errorCode: string; errorMessage: string }) {
+  type Outcome = { state: 'Finished'; result: JobResult } | { state: 'Failed'; errorCode: string; errorMessage: string };
+
+  async function complete(job: JobRecord, outcome: Outcome) {
     const delivery = await deps.deliveryFor({
       job,
       state: outcome.state,
@@ -135,14 +192,54 @@ export function createWorker(deps: WorkerDeps) {
     return ok;
   }
 
-  async function runJob(job: JobRecord, controller: AbortController) {
+  /**
+   * complete() with a few quick retries, for a database that blinked. Never throws. 'unrecorded'
+   * leaves the job to its lease: it runs again later (a Finished job's audio is already stored, and
+   * the re-run may replace its own object), and is never turned into Failed here.
+   */
+  async function completeWithRetries(job: JobRecord, outcome: Outcome, signal: AbortSignal, jobLog: Logger): Promise<'done' | 'lost' | 'unrecorded'> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await complete(job, outcome)) ? 'done' : 'lost';
+      } catch (error) {
+        if (attempt >= 3 || signal.aborted) {
+          jobLog.error({ err: coerceError(error), state: outcome.state }, 'recording the job outcome failed; the job is left to its lease and will run again');
+          return 'unrecorded';
+        }
+        jobLog.warn({ err: coerceError(error), state: outcome.state }, 'recording the job outcome failed; retrying');
+        await sleep(completionRetryMs * 4 ** attempt, signal);
+      }
+    }
+  }
+
+  /**
+   * Puts a job back for a later attempt. releaseJob would make it claimable at once (and this very
+   * worker would likely take it straight back), so instead the lease is shortened to the delay:
+   * every worker then sees the job as claimable only once the delay has passed. If even that write
+   * fails, the job still runs again when its ordinary lease runs out.
+   */
+  async function holdForRetry(job: JobRecord, delayMs: number, jobLog: Logger) {
+    try {
+      const held = await deps.store.renewLease({ jobId: job.id, workerId, leaseMs: delayMs, now: deps.clock() });
+      const now = Date.now();
+      // Entries of jobs another worker re-ran are never removed by their own run here.
+      for (const [jobId, until] of heldForRetry) if (until <= now) heldForRetry.delete(jobId);
+      if (held) heldForRetry.set(job.id, now + delayMs);
+    } catch (error) {
+      jobLog.warn({ err: coerceError(error) }, 'shortening the lease for a retry failed; the job runs again when its lease ends');
+    }
+  }
+
+  async function runJob(job: JobRecord, controller: AbortController): Promise<void> {
     const started = Date.now();
     const queueWaitMs = Math.max(0, deps.clock().getTime() - job.createdAt.getTime());
     const jobLog = log.child({ jobId: job.id, attempt: job.attempts });
+    heldForRetry.delete(job.id);
     // Renew well before the lease runs out; losing it means another worker may take the job, so stop.
     const renewEvery = Math.max(1000, Math.floor(deps.leaseMs / 3));
+    let renewing: Promise<unknown> | null = null;
     const renewTimer = setInterval(() => {
-      deps.store
+      renewing = deps.store
         .renewLease({ jobId: job.id, workerId, leaseMs: deps.leaseMs, now: deps.clock(), progress: progress.get(job.id) })
         .then((held) => {
           if (!held) {
@@ -152,44 +249,62 @@ export function createWorker(deps: WorkerDeps) {
         })
         .catch((error) => jobLog.warn({ err: coerceError(error) }, 'lease renewal failed'));
     }, renewEvery);
+    let stage: 'render' | 'write' = 'render';
     try {
-      const editing = parseEditingConfig(job.editingConfig);
-      const plan = deps.speech.prepare({ inputText: job.inputText, editing });
-      const key = outputKey({ object: job.outputObject, format: plan.format });
-      const overwrite = job.overwrite || (await mayReplaceExisting(job, key));
-
-      const { file, result } = await renderToFile(job, plan, editing, controller.signal);
+      let jobResult: JobResult;
       try {
-        await deps.storage.putObject({ bucket: job.outputBucket, key, sourcePath: file, contentType: CONTENT_TYPES[plan.format], overwrite });
-      } finally {
-        await rm(file, { force: true });
-      }
-      const extraKeys = deps.writeSidecars ? await deps.writeSidecars({ job, editing, result, audioKey: key }) : [];
-      const jobResult: JobResult = {
-        bucket: job.outputBucket,
-        key,
-        format: plan.format,
-        sampleRate: plan.sampleRate,
-        bytes: result.bytes,
-        durationMs: result.durationMs,
-        aiResult: JSON.stringify(editing.word_timings ? result.timings : result.timings.map(({ words: _words, ...sentence }) => sentence)),
-        extraKeys,
-      };
-      if (controller.signal.aborted) return;
-      if (await complete(job, { state: 'Finished', result: jobResult })) {
-        jobLog.info({ durationMs: result.durationMs, renderMs: Date.now() - started }, 'job finished');
-        deps.onJobDone?.({ job, state: 'Finished', queueWaitMs, renderMs: Date.now() - started, audioMs: result.durationMs });
-      }
-    } catch (error) {
-      if (controller.signal.aborted) {
-        jobLog.info('job abandoned (shutdown or lost lease)');
+        const editing = parseEditingConfig(job.editingConfig);
+        const plan = deps.speech.prepare({ inputText: job.inputText, editing });
+        const key = outputKey({ object: job.outputObject, format: plan.format });
+        const overwrite = job.overwrite || (await mayReplaceExisting(job, key));
+
+        const { file, result } = await renderToFile(job, plan, editing, controller.signal);
+        stage = 'write';
+        try {
+          await deps.storage.putObject({ bucket: job.outputBucket, key, sourcePath: file, contentType: CONTENT_TYPES[plan.format], overwrite });
+        } finally {
+          await rm(file, { force: true }).catch(() => {});
+        }
+        const extraKeys = deps.writeSidecars ? await deps.writeSidecars({ job, editing, result, audioKey: key }) : [];
+        jobResult = {
+          bucket: job.outputBucket,
+          key,
+          format: plan.format,
+          sampleRate: plan.sampleRate,
+          bytes: result.bytes,
+          durationMs: result.durationMs,
+          aiResult: JSON.stringify(editing.word_timings ? result.timings : result.timings.map(({ words: _words, ...sentence }) => sentence)),
+          extraKeys,
+        };
+      } catch (error) {
+        if (controller.signal.aborted) {
+          jobLog.info('job abandoned (shutdown or lost lease)');
+          return;
+        }
+        const failure = failureOf(error, job, stage);
+        if (failure.kind === 'infrastructure' && job.attempts < maxAttempts) {
+          const delayMs = retryDelayMs * 4 ** (job.attempts - 1);
+          jobLog.warn({ err: coerceError(error), stage, delayMs }, 'infrastructure failure; the job will run again');
+          // A renewal still in flight must not land after the short lease and lengthen it again.
+          clearInterval(renewTimer);
+          await renewing;
+          await holdForRetry(job, delayMs, jobLog);
+          return;
+        }
+        jobLog.warn({ errorCode: failure.code, err: coerceError(error), stage }, 'job failed');
+        if ((await completeWithRetries(job, { state: 'Failed', errorCode: failure.code, errorMessage: failure.message }, controller.signal, jobLog)) === 'done') {
+          deps.onJobDone?.({ job, state: 'Failed', queueWaitMs, renderMs: Date.now() - started, audioMs: 0 });
+        }
         return;
       }
-      const { code, message } = failureOf(error);
-      jobLog.warn({ errorCode: code, err: coerceError(error) }, 'job failed');
-      if (await complete(job, { state: 'Failed', errorCode: code, errorMessage: message })) {
-        deps.onJobDone?.({ job, state: 'Failed', queueWaitMs, renderMs: Date.now() - started, audioMs: 0 });
+      if (controller.signal.aborted) return;
+      if ((await completeWithRetries(job, { state: 'Finished', result: jobResult }, controller.signal, jobLog)) === 'done') {
+        jobLog.info({ durationMs: jobResult.durationMs, renderMs: Date.now() - started }, 'job finished');
+        deps.onJobDone?.({ job, state: 'Finished', queueWaitMs, renderMs: Date.now() - started, audioMs: jobResult.durationMs });
       }
+    } catch (error) {
+      // Only a bug gets here (a throwing metrics hook, say); the job is left to its lease.
+      jobLog.error({ err: coerceError(error) }, 'unexpected error while running a job');
     } finally {
       clearInterval(renewTimer);
       progress.delete(job.id);
@@ -210,36 +325,101 @@ export function createWorker(deps: WorkerDeps) {
     throw new ObjectExistsError(job.outputBucket, key);
   }
 
-  function failureOf(error: unknown): { code: string; message: string } {
+  /**
+   * The job's own failures are AppErrors about its input (and ServiceUnavailable is not one: the
+   * stores throw it when the database is unreachable). Anything else is the infrastructure's.
+   */
+  function failureOf(error: unknown, job: JobRecord, stage: 'render' | 'write'): Failure {
     if (error instanceof ObjectExistsError) {
-      return { code: JOB_ERROR_CODES.objectExists, message: `The object ${error.bucket}/${error.key} already exists and Overwrite is false.` };
+      return { kind: 'job', code: JOB_ERROR_CODES.objectExists, message: `The object ${error.bucket}/${error.key} already exists and Overwrite is false.` };
     }
-    if (error instanceof AppError && !error.isInternal) return { code: error.code, message: error.message };
-    return { code: JOB_ERROR_CODES.internal, message: 'The job failed because of an internal error; the server log has the details.' };
+    if (error instanceof AppError && !error.isInternal && error.code !== 'ServiceUnavailable') return { kind: 'job', code: error.code, message: error.message };
+    if (stage === 'write') {
+      return {
+        kind: 'infrastructure',
+        code: JOB_ERROR_CODES.outputWriteFailed,
+        message: `Writing the output to the bucket ${job.outputBucket} failed on ${job.attempts} attempts; the server log has the details.`,
+      };
+    }
+    return { kind: 'infrastructure', code: JOB_ERROR_CODES.internal, message: 'The job failed because of an internal error; the server log has the details.' };
+  }
+
+  /** Removes scratch files a killed worker left behind; only the render's own `.part` names. */
+  async function sweepScratch() {
+    let names: string[];
+    try {
+      names = await readdir(tmpDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: coerceError(error), tmpDir }, 'cannot list the scratch directory');
+      return;
+    }
+    const stale = names.filter((name) => SCRATCH_PART.test(name));
+    await Promise.all(stale.map((name) => rm(path.join(tmpDir, name), { force: true }).catch((error) => log.warn({ err: coerceError(error), file: name }, 'cannot remove a stale scratch file'))));
+    if (stale.length > 0) log.info({ tmpDir, removed: stale.length }, 'removed scratch files left by an earlier run');
   }
 
   async function claimLoop() {
     const signal = stopController.signal;
+    touch();
+    await sweepScratch();
     while (!signal.aborted) {
       if (inFlight.size >= deps.concurrency) {
-        await Promise.race([...inFlight.values()].map((entry) => entry.done));
+        // Wakes on a free slot, on stop, and every POLL_MS so a busy loop still counts as alive.
+        await Promise.race([...[...inFlight.values()].map((entry) => entry.done), sleep(POLL_MS, signal)]);
+        touch();
         continue;
       }
       let job: JobRecord | null = null;
       try {
         job = await deps.store.claimJob({ workerId, leaseMs: deps.leaseMs, now: deps.clock() });
       } catch (error) {
+        touch();
         log.error({ err: coerceError(error) }, 'claiming a job failed; retrying');
-      }
-      if (!job) {
-        await deps.store.waitForWork({ timeoutMs: 1000, signal }).catch(() => {});
+        // A database that fails fast must not turn this loop into a busy spin.
+        await sleep(POLL_MS, signal);
+        touch();
         continue;
+      }
+      touch();
+      if (!job) {
+        await deps.store.waitForWork({ timeoutMs: POLL_MS, signal }).catch(() => sleep(POLL_MS, signal));
+        touch();
+        continue;
+      }
+      if (signal.aborted) {
+        // Claimed while stop() began: hand it straight back rather than start it.
+        await deps.store.releaseJob({ jobId: job.id, workerId, now: deps.clock() }).catch(() => {});
+        break;
       }
       const controller = new AbortController();
       const claimed = job;
-      const done = runJob(claimed, controller).finally(() => inFlight.delete(claimed.id));
+      const done = runJob(claimed, controller)
+        .catch((error) => log.error({ err: coerceError(error), jobId: claimed.id }, 'unexpected error from a job'))
+        .finally(() => inFlight.delete(claimed.id));
       inFlight.set(claimed.id, { controller, done });
     }
+  }
+
+  async function drainAndStop() {
+    const drainMs = deps.drainMs ?? 10_000;
+    // The drain clock starts now, whatever the loop is doing (it may be stuck in a store call).
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), drainMs).unref());
+    stopController.abort();
+    await Promise.race([loop ?? Promise.resolve(), timeout]);
+    const drain = Promise.all([...inFlight.values()].map((entry) => entry.done));
+    if ((await Promise.race([drain.then(() => 'drained' as const), timeout])) === 'timeout') {
+      const now = deps.clock();
+      const entries = [...inFlight];
+      for (const [, entry] of entries) entry.controller.abort(new Error('shutdown'));
+      await Promise.all(entries.map(([jobId]) => deps.store.releaseJob({ jobId, workerId, now }).catch(() => {})));
+      // Renders stop at their next abort check; a call that ignores the signal is not waited for long.
+      await Promise.race([drain, sleep(2000)]);
+    }
+    // Jobs waiting out a retry delay go back now, so another worker may take them.
+    const now = Date.now();
+    const held = [...heldForRetry].filter(([, until]) => until > now).map(([jobId]) => jobId);
+    heldForRetry.clear();
+    await Promise.all(held.map((jobId) => deps.store.releaseJob({ jobId, workerId, now: deps.clock() }).catch(() => {})));
   }
 
   return {
@@ -249,19 +429,32 @@ export function createWorker(deps: WorkerDeps) {
     start() {
       if (!loop) loop = claimLoop();
     },
-    /** Stops claiming; waits up to drainMs for jobs in hand, then abandons them and gives their leases back. */
-    async stop() {
-      stopController.abort();
-      await loop;
-      const drain = Promise.all([...inFlight.values()].map((entry) => entry.done));
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), deps.drainMs ?? 10_000).unref());
-      if ((await Promise.race([drain.then(() => 'drained' as const), timeout])) === 'timeout') {
-        for (const [jobId, entry] of inFlight) {
-          entry.controller.abort(new Error('shutdown'));
-          await deps.store.releaseJob({ jobId, workerId, now: deps.clock() }).catch(() => {});
-        }
-        await drain;
+    /**
+     * Creates the scratch directory and writes a file in it. Call before start(): a worker that
+     * cannot write there would fail every job, so it should refuse to start instead.
+     */
+    async checkScratch() {
+      const probe = path.join(tmpDir, `.write-check-${process.pid}-${deps.ids.hex32().slice(0, 8)}`);
+      try {
+        await mkdir(tmpDir, { recursive: true });
+        await writeFile(probe, 'ok');
+        await rm(probe, { force: true });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`The worker's scratch directory ${tmpDir} must be writable: ${reason}`, { cause: error });
       }
+    },
+    /** When the claim loop last completed a step (ms since the epoch), or null before start(). */
+    lastLoopActivityAt: () => lastActivity,
+    /** False before start(), after stop(), and when the claim loop has been stuck for stallAfterMs (a hung store call). */
+    isHealthy(now: number = Date.now()) {
+      if (lastActivity === null || stopController.signal.aborted) return false;
+      return now - lastActivity <= stallAfterMs;
+    },
+    /** Stops claiming; waits up to drainMs for jobs in hand, then abandons them and gives their leases back. */
+    stop() {
+      stopping ??= drainAndStop();
+      return stopping;
     },
   };
 }

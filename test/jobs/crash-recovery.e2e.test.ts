@@ -100,7 +100,9 @@ describe('narrate worker --metrics-port', () => {
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('narrate_jobs_completed_total');
-    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', storage: 'ok', worker: 'ok' } });
     await worker.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   });
