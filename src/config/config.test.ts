@@ -41,3 +41,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ env, scope: 'worker' })).toThrow(/"foo" is not one of backoff, ice/);
   });
 });
+
+describe('parseConfig scopes', () => {
+  it('lets a worker choose where its metrics listen, and an api process size its engines (it speaks /v1/audio/speech)', () => {
+    expect(parseConfig({ env: { NARRATE_HOST: '0.0.0.0' }, scope: 'worker' }).host).toBe('0.0.0.0');
+    expect(parseConfig({ env: { NARRATE_ENGINE_THREADS: '3', NARRATE_ESPEAK_THREADS: '2' }, scope: 'api' })).toMatchObject({ engineThreads: 3, espeakThreads: 2 });
+  });
+
+  it('refuses an explicitly empty flag', () => {
+    expect(() => parseConfig({ flags: { port: '' } })).toThrow(/--port: expected a value, got ""/);
+  });
+});

@@ -74,7 +74,7 @@ const WORK = ['serve', 'worker'] as const;
 export const OPTIONS: readonly OptionDef[] = [
   { key: 'port', flag: '--port', env: 'NARRATE_PORT', kind: 'int', min: 0, max: 65535, scope: [...HTTP], doc: 'HTTP port.', default: () => 8080 },
   { key: 'metricsPort', flag: '--metrics-port', env: 'NARRATE_METRICS_PORT', kind: 'int', min: 0, max: 65535, scope: ['worker'], doc: 'narrate worker only: serve /metrics, /healthz and /readyz on this port (api processes serve them on --port).' },
-  { key: 'host', flag: '--host', env: 'NARRATE_HOST', kind: 'string', scope: [...HTTP], doc: 'Address to listen on (0.0.0.0 for all interfaces).', default: () => '127.0.0.1' },
+  { key: 'host', flag: '--host', env: 'NARRATE_HOST', kind: 'string', scope: [...SERVERS], doc: 'Address to listen on (0.0.0.0 for all interfaces); a worker listens there for --metrics-port.', default: () => '127.0.0.1' },
   { key: 'dataDir', flag: '--data-dir', env: 'NARRATE_DATA_DIR', kind: 'string', scope: [...STORE], doc: 'Where the SQLite database (jobs, access keys, callbacks) and local buckets live.', default: () => './data' },
   { key: 'voicesDir', flag: '--voices-dir', env: 'NARRATE_VOICES_DIR', kind: 'string', scope: [...VOICES], doc: 'Where neural voice packs are installed.', default: () => path.join(os.homedir(), '.cache', 'narrate', 'voices'), docDefault: '~/.cache/narrate/voices' },
   { key: 'databaseUrl', flag: '--database-url', env: 'NARRATE_DATABASE_URL', kind: 'string', scope: [...STORE], secret: true, doc: 'A postgres:// URL switches the job store to PostgreSQL (default: SQLite in the data directory).' },
@@ -98,8 +98,8 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 'callbackEventType', flag: '--callback-event-type', env: 'NARRATE_CALLBACK_EVENT_TYPE', kind: 'string', scope: [...WORK], doc: 'EventType of the job completion callback.', default: () => 'AudioProduceComplete' },
   { key: 'callbackTimeoutMs', flag: '--callback-timeout-ms', env: 'NARRATE_CALLBACK_TIMEOUT_MS', kind: 'int', min: 100, max: 60000, scope: [...WORK], doc: 'A callback succeeds on a 2xx within this time.', default: () => 3000 },
   { key: 'callbackMaxAgeHours', flag: '--callback-max-age-hours', env: 'NARRATE_CALLBACK_MAX_AGE_HOURS', kind: 'number', min: 0, scope: [...WORK], doc: 'Backoff mode gives up (delivery dead) after this long.', default: () => 24 },
-  { key: 'engineThreads', flag: '--engine-threads', env: 'NARRATE_ENGINE_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'Threads per neural model (sherpa-onnx numThreads).', default: () => 1 },
-  { key: 'espeakThreads', flag: '--espeak-threads', env: 'NARRATE_ESPEAK_THREADS', kind: 'int', min: 1, max: 64, scope: [...WORK, 'say'], doc: 'eSpeak NG instances, each in its own thread, so sentences of one job or several are synthesised in parallel (default: one per core beyond the first, at most 4; the main thread encodes).', default: () => Math.min(4, Math.max(1, os.availableParallelism() - 1)), docDefault: 'cores − 1, 1…4' },
+  { key: 'engineThreads', flag: '--engine-threads', env: 'NARRATE_ENGINE_THREADS', kind: 'int', min: 1, max: 64, scope: [...SERVERS, 'say'], doc: 'Threads per neural model (sherpa-onnx numThreads).', default: () => 1 },
+  { key: 'espeakThreads', flag: '--espeak-threads', env: 'NARRATE_ESPEAK_THREADS', kind: 'int', min: 1, max: 64, scope: [...SERVERS, 'say'], doc: 'eSpeak NG instances, each in its own thread, so sentences of one job or several are synthesised in parallel (default: one per core beyond the first, at most 4; the main thread encodes).', default: () => Math.min(4, Math.max(1, os.availableParallelism() - 1)), docDefault: 'cores − 1, 1…4' },
   { key: 'logLevel', flag: '--log-level', env: 'NARRATE_LOG_LEVEL', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], scope: [...LOGGING], doc: 'Log level.', default: () => 'info' },
 ];
 
@@ -161,9 +161,13 @@ export function parseConfig({
   const out: Record<string, unknown> = {};
   for (const def of OPTIONS) {
     if (scope && !def.scope.includes(scope)) continue;
-    const raw = flags[def.key] !== undefined ? flags[def.key] : env[def.env];
-    // An empty value is no value: `NARRATE_ALLOW_ANONYMOUS=` in an env file must not switch anything on.
-    out[def.key] = raw === undefined || (typeof raw === 'string' && raw.trim() === '') ? undefined : parseValue(def, raw, problems);
+    const fromFlag = flags[def.key] !== undefined;
+    const raw = fromFlag ? flags[def.key] : env[def.env];
+    const empty = typeof raw === 'string' && raw.trim() === '';
+    // An empty variable is no value (`NARRATE_ALLOW_ANONYMOUS=` in an env file must not switch anything
+    // on); an empty flag (`--port "$PORT"` with PORT unset) is a mistake to report.
+    if (fromFlag && empty) problems.push(`${def.flag}: expected a value, got ""`);
+    out[def.key] = raw === undefined || empty ? undefined : parseValue(def, raw, problems);
   }
   for (const def of OPTIONS) {
     if (out[def.key] === undefined) out[def.key] = def.default ? def.default(out as Partial<Config>) : null;
