@@ -80,6 +80,12 @@ export async function createVoices({ voicesDir, engineThreads, espeakThreads = 1
 }
 
 /**
+ * How long stop() waits for requests and jobs in hand before closing the store under them: past the
+ * worker's 10 s drain, well inside the 30 s after which `narrate` exits regardless.
+ */
+const STOP_GRACE_MS = 15_000;
+
+/**
  * How long a dispatcher keeps a claimed callback: longer than the slowest allowed answer with room
  * to spare, or another dispatcher would take the delivery over mid-send and send it again.
  */
@@ -283,6 +289,10 @@ export async function createNarrate({
       return { url };
     },
     async stop() {
+      // A request or a lease release stuck on a silent database would hold the stop until the hard
+      // exit: after the grace period the store is closed under them, so they fail (503) and the stop ends.
+      const forceStore = setTimeout(() => void store.close().catch(() => undefined), STOP_GRACE_MS);
+      forceStore.unref();
       // Stop taking requests first, then work, then close what they used.
       if (app) await app.close();
       if (opsApp) await opsApp.close();
@@ -291,6 +301,7 @@ export async function createNarrate({
       await dispatcherLoop?.catch(() => {});
       await callbackHttp?.close();
       await voices.close();
+      clearTimeout(forceStore);
       await store.close();
     },
   };

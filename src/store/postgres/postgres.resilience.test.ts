@@ -182,6 +182,19 @@ describe.skipIf(!url)('postgres store when the database hangs or drops connectio
     expect((await outcome(store.ping(), 15_000)).kind).toBe('resolved');
   });
 
+  it('closes within a few seconds while a query is stuck on a silent server, failing that query', async () => {
+    const schema = await fresh('close while stuck');
+    const edge = await proxy();
+    const store = await createPostgresStore({ connectionString: edge.urlFor(url), schema, poolSize: 2, listen: false, timeouts: { connectMs: 500, queryMs: 60_000, statementMs: 55_000 } });
+    await store.createJob(newJob(1));
+    edge.freeze();
+    const stuck = outcome(store.getJob(newJob(1).id), 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Before, pool.end() waited for the checked-out connection: as long as the query's own timeout.
+    expect((await outcome(store.close(), 10_000)).kind).toBe('resolved');
+    expect((await stuck).kind).toBe('rejected');
+  });
+
   it('survives a connection killed while it is checked out in a transaction, and the next call succeeds', async () => {
     const schema = await fresh('terminate inside transaction');
     const store = await open({ connectionString: url, schema, poolSize: 2, listen: false });

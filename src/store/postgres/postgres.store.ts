@@ -144,9 +144,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw toStoreError(error);
   }
 
-  /** pool.end() ends idle connections gracefully, which a hung server never completes: destroy those after a grace period. */
+  /**
+   * pool.end() ends idle connections gracefully, which a hung server never completes, and waits for
+   * checked-out ones, which a query stuck on a silent server holds for its whole timeout: after a
+   * grace period every connection left is destroyed (its query fails, its caller gets a 503).
+   */
   async function endPool(): Promise<void> {
-    await pool.end().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pool.end().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+    clearTimeout(timer);
     const deadline = Date.now() + 1_000;
     while (connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const client of connections) destroyClient(client);
