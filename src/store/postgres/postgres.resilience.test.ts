@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import type { JobStore, NewJob } from '../store.types.js';
 import { createWorkListener } from './postgres.listener.js';
 import { createPostgresStore } from './postgres.store.js';
-import { closedPort, startTcpProxy, type TcpProxy } from './postgres.test-utils.js';
+import { closedPort, dropSchema, schemaFor as schemaForFile, startTcpProxy, type TcpProxy } from './postgres.test-utils.js';
 
 /**
  * A database that stops answering (a partition, a frozen server) or drops connections must make
@@ -16,19 +15,7 @@ import { closedPort, startTcpProxy, type TcpProxy } from './postgres.test-utils.
 const url = process.env.NARRATE_TEST_DATABASE_URL;
 const FILE = 'src/store/postgres/postgres.resilience.test.ts';
 
-function schemaFor(testName: string): string {
-  return `narrate_t_${createHash('sha1').update(`${FILE}\n${testName}`).digest('hex').slice(0, 20)}`;
-}
-
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+const schemaFor = (testName: string) => schemaForFile(FILE, testName);
 
 /** Which settles first: the promise, or a guard (so a hang fails the test instead of stalling it). */
 async function outcome<T>(promise: Promise<T>, guardMs: number): Promise<{ kind: 'resolved'; value: T } | { kind: 'rejected'; error: unknown } | { kind: 'hung' }> {

@@ -1,27 +1,14 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStoreContract } from '../store.test-suite.js';
 import { POSTGRES_MIGRATIONS } from './postgres.migrations.js';
 import { createPostgresStore } from './postgres.store.js';
+import { dropSchema, schemaFor as schemaForFile } from './postgres.test-utils.js';
 
 const url = process.env.NARRATE_TEST_DATABASE_URL;
 const FILE = 'src/store/postgres/postgres.store.test.ts';
 
-/** One schema per test, named from file + test name (pg-boss style), dropped afterwards. */
-function schemaFor(testName: string): string {
-  return `narrate_t_${createHash('sha1').update(`${FILE}\n${testName}`).digest('hex').slice(0, 20)}`;
-}
-
-async function dropSchema(connectionString: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+const schemaFor = (testName: string) => schemaForFile(FILE, testName);
 
 if (!url) {
   console.warn('Skipping the PostgreSQL store suite: set NARRATE_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run it.');

@@ -1,3 +1,5 @@
+import pg from 'pg';
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 
 /**
@@ -95,4 +97,19 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** One schema per test, named from file + test name (pg-boss style), so parallel files never collide. */
+export function schemaFor(file: string, testName: string): string {
+  return `narrate_t_${createHash('sha1').update(`${file}\n${testName}`).digest('hex').slice(0, 20)}`;
+}
+
+export async function dropSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
