@@ -289,9 +289,15 @@ export async function createNarrate({
       return { url };
     },
     async stop() {
-      // A request or a lease release stuck on a silent database would hold the stop until the hard
-      // exit: after the grace period the store is closed under them, so they fail (503) and the stop ends.
-      const forceStore = setTimeout(() => void store.close().catch(() => undefined), STOP_GRACE_MS);
+      // A request or a lease release stuck on a silent database, or a keep-alive connection the server
+      // did not see go idle (it would wait out the 72 s keep-alive), would hold the stop until the hard
+      // exit: after the grace period connections are closed and the store is closed under what is left.
+      const forceStore = setTimeout(() => {
+        app?.server.closeAllConnections();
+        opsApp?.server.closeAllConnections();
+        dispatcherStop.abort();
+        void store.close().catch(() => undefined);
+      }, STOP_GRACE_MS);
       forceStore.unref();
       // Stop taking requests first, then work, then close what they used.
       if (app) await app.close();

@@ -252,6 +252,31 @@ describe('callback dispatcher', () => {
     expect(r.requests).toHaveLength(3);
   });
 
+  it('start(): a store that fails (here: closed under it) makes the loop pause, not spin', async () => {
+    const s = createTestStore();
+    await s.close();
+    let rounds = 0;
+    const counting = {
+      claimDeliveries: async (args: Parameters<JobStore['claimDeliveries']>[0]) => {
+        rounds += 1;
+        return s.claimDeliveries(args);
+      },
+      recordDeliveryAttempt: s.recordDeliveryAttempt.bind(s),
+      sendQueueMessage: s.sendQueueMessage.bind(s),
+      getSetting: s.getSetting.bind(s),
+      waitForWork: s.waitForWork.bind(s),
+    };
+    const dispatcher = createCallbackDispatcher({ store: counting, httpClient: httpClient(), workerId: 'w', idleMs: 100 });
+    const stop = new AbortController();
+    const loop = dispatcher.start({ signal: stop.signal });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stop.abort();
+    await loop;
+    // About one round per idleMs; the spinning loop made tens of thousands in the same half second.
+    expect(rounds).toBeGreaterThanOrEqual(2);
+    expect(rounds).toBeLessThan(20);
+  });
+
   it('without auth sends no X-ICE headers; with the SSRF guard on, a loopback target gets no request and the refusal is recorded', async () => {
     const s = store();
     const clock = createManualClock();

@@ -47,6 +47,20 @@ export interface DispatchRound {
   nextDueAt: Date | null;
 }
 
+/** Resolves after ms, or at once when the signal aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /**
  * Sends due outbox rows: HTTP targets through the HTTP client, queue targets into the store's
  * queue. All state (attempts, next attempt time, lease) lives in the store, so a restart, or a
@@ -137,7 +151,10 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps) {
         waitMs = knownNext === null ? idleMs : Math.min(idleMs, knownNext.getTime() - current);
       } catch (error) {
         logger.error({ err: coerceError(error) }, 'callback dispatch round failed');
-        waitMs = idleMs;
+        // A plain pause, not waitForWork: a store that is failing (or closed) may return from that at
+        // once, and the loop would spin, logging this line as fast as it can.
+        await sleep(idleMs, signal);
+        continue;
       }
       if (waitMs > 0) await store.waitForWork({ timeoutMs: waitMs, signal });
     }
