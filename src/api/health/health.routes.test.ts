@@ -41,7 +41,8 @@ describe('/readyz', () => {
   it('answers 503 within its timeout when the object store never answers, naming only the check', async () => {
     const storage = createStorage({ dataDir: dir, s3Endpoint: `http://127.0.0.1:${port}`, s3AccessKeyId: 'k', s3SecretAccessKey: 's', s3PingBucket: 'b' });
     const app = Fastify();
-    registerHealthRoutes(app, { store, storage, timeoutMs: 300 });
+    // Long enough for the database's own check on a busy CI machine; the silent object store never answers.
+    registerHealthRoutes(app, { store, storage, timeoutMs: 2000 });
     const started = Date.now();
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
