@@ -6,6 +6,7 @@ import { callbackHeaders } from './callback-auth.models.js';
 import { loadEventCallbackSettings } from './event-callback.usecases.js';
 import type { CallbackHttpClient } from './notify.types.js';
 import { DEFAULT_RETRY_POLICY, nextAttempt, type RetryPolicy } from './retry-policy.models.js';
+import { sleep } from '../shared/timers.js';
 
 /** The part of a pino logger the dispatcher uses. */
 export interface DispatcherLogger {
@@ -45,20 +46,6 @@ export interface DispatchRound {
   dead: number;
   /** Earliest retry this round scheduled, or null. */
   nextDueAt: Date | null;
-}
-
-/** Resolves after ms, or at once when the signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

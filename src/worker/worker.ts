@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
+import { sleep } from '../shared/timers.js';
 import type { Ids } from '../shared/ids.js';
 import { AppError, JOB_ERROR_CODES, coerceError } from '../shared/errors.js';
 import type { JobRecord, JobResult, JobStore, NewDelivery } from '../store/store.types.js';
@@ -75,20 +76,6 @@ export interface WorkerDeps {
 const SCRATCH_PART = /^[0-9a-f]{32}-[0-9a-f]{8}\.part$/;
 /** How long waitForWork waits per turn; the loop also wakes this often while every slot is busy. */
 const POLL_MS = 1000;
-
-/** Resolves after ms, or at once when the signal aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** A job's failure: its own (final at once), or the infrastructure's (worth another attempt). */
 type Failure = { kind: 'job'; code: string; message: string } | { kind: 'infrastructure'; code: string; message: string };

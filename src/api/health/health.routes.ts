@@ -6,19 +6,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobStore } from '../../store/store.types.js';
 import type { ObjectStorage } from '../../storage/storage.types.js';
+import { withDeadline } from '../../shared/timers.js';
 
 /** A check that has not answered by then counts as failed: a hung database must not hang the probe. */
 export const READINESS_TIMEOUT_MS = 3000;
 
 export type ReadinessCheck = () => Promise<void>;
-
-function withTimeout(check: ReadinessCheck, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([check(), timeout]).finally(() => clearTimeout(timer));
-}
 
 export function registerHealthRoutes(
   app: FastifyInstance,
@@ -30,7 +23,7 @@ export function registerHealthRoutes(
     const checks: Record<string, string> = {};
     const run = async (name: string, check: ReadinessCheck) => {
       try {
-        await withTimeout(check, timeoutMs);
+        await withDeadline(check(), timeoutMs, () => new Error(`no answer within ${timeoutMs} ms`));
         checks[name] = 'ok';
       } catch (error) {
         checks[name] = 'unavailable';

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { WORK_CHANNEL } from './postgres.schema.js';
 import { timeoutError } from './postgres.errors.js';
+import { withDeadline } from '../../shared/timers.js';
 
 export interface WorkListener {
   /** Connects and LISTENs; rejects when the first connection fails (or does not answer in connectTimeoutMs). */
@@ -18,14 +19,8 @@ export function destroyClient(client: pg.Client | pg.PoolClient, error?: Error):
 
 /** end() with a deadline, then destroy: never hangs on a server that stopped answering. */
 export async function endClient(client: pg.Client, graceMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const ended = client.end().catch(() => undefined);
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, graceMs);
-    timer.unref();
-  });
-  await Promise.race([ended, deadline]);
-  clearTimeout(timer);
+  // Ended or not by then, the socket goes: a hung end() is exactly the case this is for.
+  await withDeadline(client.end(), graceMs, () => new Error('end() took too long')).catch(() => undefined);
   destroyClient(client);
 }
 
@@ -126,15 +121,10 @@ export function createWorkListener(args: {
     if (!(heartbeatMs > 0)) return;
     heartbeatTimer = setInterval(() => {
       if (client !== current) return;
-      let timer: NodeJS.Timeout | undefined;
       const answerMs = connectTimeoutMs > 0 ? connectTimeoutMs : 5_000;
-      const late = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(timeoutError('LISTEN connection heartbeat', answerMs)), answerMs);
-      });
-      Promise.race([current.query('SELECT 1'), late]).then(
-        () => clearTimeout(timer),
+      withDeadline(current.query('SELECT 1'), answerMs, () => timeoutError('LISTEN connection heartbeat', answerMs)).then(
+        () => undefined,
         (error: unknown) => {
-          clearTimeout(timer);
           // Destroying the socket ends the client, whose 'error'/'end' handler reconnects.
           if (client === current) destroyClient(current, error instanceof Error ? error : new Error(String(error)));
         },

@@ -10,6 +10,7 @@ import { migratePostgres } from './postgres.migrate.js';
 import { createWorkListener, destroyClient, type WorkListener } from './postgres.listener.js';
 import { isConnectionError, toStoreError } from './postgres.errors.js';
 import { assertSchemaName, WORK_CHANNEL } from './postgres.schema.js';
+import { withDeadline } from '../../shared/timers.js';
 
 export interface PostgresStoreOptions {
   /** postgres:// or postgresql:// URL. */
@@ -150,9 +151,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
    * grace period every connection left is destroyed (its query fails, its caller gets a 503).
    */
   async function endPool(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([pool.end().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
-    clearTimeout(timer);
+    await withDeadline(pool.end(), 2_000, () => new Error('pool.end() took too long')).catch(() => undefined);
     const deadline = Date.now() + 1_000;
     while (connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const client of connections) destroyClient(client);
