@@ -4,6 +4,7 @@ import { createStore } from '../store/create-store.js';
 import { newAccessKey, parseAllowedActions } from '../app/keys.js';
 import { SPEECH_PERMISSION } from '../api/openai/openai.routes.js';
 import { addConfigOptions, configFrom } from './config-options.js';
+import { UsageError } from './usage-error.js';
 
 export function registerKeysCommands(program: Command, env: Record<string, string | undefined>) {
   const keys = program.command('keys').description('Access keys for signed requests (kept in the job store: SQLite in the data directory, or PostgreSQL).');
@@ -19,9 +20,7 @@ export function registerKeysCommands(program: Command, env: Record<string, strin
     try {
       allowedActions = parseAllowedActions(options.actions);
     } catch (error) {
-      process.stderr.write(`narrate keys create: ${(error as Error).message}\n`);
-      process.exitCode = 2;
-      return;
+      throw new UsageError('keys create', (error as Error).message);
     }
     const store = await createStore({ databaseUrl: config.databaseUrl ?? undefined, dataDir: config.dataDir, schema: config.databaseSchema, listen: false });
     try {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { isAppError } from '../shared/errors.js';
+import { UsageError } from './usage-error.js';
 import { registerServeCommands } from './serve.command.js';
 import { registerSayCommand } from './say.command.js';
 import { registerVoicesCommands } from './voices.command.js';
@@ -70,6 +71,10 @@ buildProgram(process.env)
     }
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`narrate ${error.command}: ${error.message}\n`);
       process.exit(2);
     }
     const debug = ['debug', 'trace'].includes(process.env.NARRATE_LOG_LEVEL ?? '');

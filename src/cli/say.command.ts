@@ -6,6 +6,7 @@ import { createSpeechService } from '../speech/speech.service.js';
 import { parseEditingConfig } from '../jobs/editing-config.models.js';
 import { isAppError } from '../shared/errors.js';
 import { addConfigOptions, configFrom } from './config-options.js';
+import { UsageError } from './usage-error.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -25,18 +26,16 @@ const FLAG_OF_PARAM: Record<string, string> = {
 
 /** A whole number as typed; Number() would turn "" (an unset shell variable) into 0, silence. */
 function wholeNumber(flag: string, value: string): number {
-  if (!/^[+-]?\d+$/.test(value.trim())) throw new SayUsageError(`${flag}: expected a whole number, got "${value}"`);
+  if (!/^[+-]?\d+$/.test(value.trim())) throw new UsageError('say', `${flag}: expected a whole number, got "${value}"`);
   return Number(value);
 }
 
-class SayUsageError extends Error {}
-
 async function readInput(text: string | undefined, file: string | undefined): Promise<string> {
-  if (file !== undefined && text !== undefined) throw new SayUsageError('give TEXT or --input FILE, not both');
+  if (file !== undefined && text !== undefined) throw new UsageError('say', 'give TEXT or --input FILE, not both');
   if (file !== undefined && file !== '-') return readFile(file, 'utf8');
   if (text !== undefined && text !== '-') return text;
   // Nothing given at a terminal would wait silently for input the user does not know to type.
-  if (file === undefined && text === undefined && process.stdin.isTTY) throw new SayUsageError('give TEXT, --input FILE, or - to read standard input');
+  if (file === undefined && text === undefined && process.stdin.isTTY) throw new UsageError('say', 'give TEXT, --input FILE, or - to read standard input');
   return readStdin();
 }
 
@@ -57,22 +56,13 @@ export function registerSayCommand(program: Command, env: Record<string, string 
   addConfigOptions(command, 'say');
   command.action(async (text: string | undefined, options: Record<string, string>) => {
     const config = configFrom(command, env);
-    let input: string;
-    let numbers: { sampleRate: number; volume: number; speechRate: number; pitchRate: number };
-    try {
-      input = await readInput(text, options.input);
-      numbers = {
-        sampleRate: wholeNumber('--sample-rate', options.sampleRate),
-        volume: wholeNumber('--volume', options.volume),
-        speechRate: wholeNumber('--speech-rate', options.speechRate),
-        pitchRate: wholeNumber('--pitch-rate', options.pitchRate),
-      };
-    } catch (error) {
-      if (!(error instanceof SayUsageError)) throw error;
-      process.stderr.write(`narrate say: ${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
+    const input = await readInput(text, options.input);
+    const numbers = {
+      sampleRate: wholeNumber('--sample-rate', options.sampleRate),
+      volume: wholeNumber('--volume', options.volume),
+      speechRate: wholeNumber('--speech-rate', options.speechRate),
+      pitchRate: wholeNumber('--pitch-rate', options.pitchRate),
+    };
     // `-o speech.wav` means WAV: an output name's audio extension picks the format unless --format says otherwise.
     const format = options.format ?? /\.(mp3|wav|pcm)$/i.exec(options.output ?? '')?.[1]?.toLowerCase() ?? 'mp3';
     const output = options.output ?? `narrate.${format}`;
@@ -114,9 +104,7 @@ export function registerSayCommand(program: Command, env: Record<string, string 
       if (isAppError(error)) {
         const flag = error.param === undefined ? undefined : FLAG_OF_PARAM[error.param];
         const hint = error.code === 'InvalidParameter.Voice' ? ' (narrate voices list shows them)' : '';
-        process.stderr.write(`narrate say: ${flag ? `${flag}: ` : ''}${error.code}: ${error.message}${hint}\n`);
-        process.exitCode = 2;
-        return;
+        throw new UsageError('say', `${flag ? `${flag}: ` : ''}${error.code}: ${error.message}${hint}`);
       }
       throw error;
     } finally {

@@ -7,6 +7,7 @@ import { formatProgress } from '../voices/progress-format.js';
 import { describeMapping } from '../voices/voice-groups.models.js';
 import { listInstalledPacks } from '../voices/pack-installed.js';
 import { addConfigOptions, configFrom } from './config-options.js';
+import { UsageError } from './usage-error.js';
 
 export function registerVoicesCommands(program: Command, env: Record<string, string | undefined>) {
   const voices = program.command('voices').description('List the voice names and what speaks them; install neural voice packs.');
@@ -46,17 +47,9 @@ export function registerVoicesCommands(program: Command, env: Record<string, str
   addConfigOptions(pull, 'voices');
   pull.action(async (name: string | undefined, options: { url?: string; sha256?: string; mirror?: string; force?: boolean; insecureSkipChecksum?: boolean }) => {
     const config = configFrom(pull, env);
-    if (!name && !options.url) {
-      process.stderr.write('narrate voices pull: name a pack (narrate voices list) or give --url\n');
-      process.exitCode = 2;
-      return;
-    }
+    if (!name && !options.url) throw new UsageError('voices pull', 'name a pack (narrate voices list) or give --url');
     const badMirror = options.mirror === undefined ? null : mirrorProblem(options.mirror);
-    if (badMirror) {
-      process.stderr.write(`narrate voices pull: --mirror ${JSON.stringify(options.mirror)} is not usable: ${badMirror}\n`);
-      process.exitCode = 2;
-      return;
-    }
+    if (badMirror) throw new UsageError('voices pull', `--mirror ${JSON.stringify(options.mirror)} is not usable: ${badMirror}`);
     let lastLine = '';
     try {
       const result = await pullPack({
