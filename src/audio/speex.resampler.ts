@@ -40,6 +40,16 @@ export async function createResampler({ from, to, quality = DEFAULT_RESAMPLER_QU
   return createSpeexResampler({ m: await loadSpeex(), from, to, quality: Math.max(0, Math.min(10, Math.round(quality))) });
 }
 
+/**
+ * One whole block of audio (a piece of speech) converted at once: what the speech pipeline and
+ * the eSpeak thread both do, so a piece sounds the same whichever of them resamples it.
+ */
+export async function resampleAll({ samples, from, to }: { samples: Float32Array; from: number; to: number }): Promise<Float32Array> {
+  if (from === to) return samples;
+  const resampler = await createResampler({ from, to });
+  return concatSamples([resampler.process(samples), resampler.flush()]);
+}
+
 function createPassThrough(rate: number): Resampler {
   return { from: rate, to: rate, process: (chunk) => chunk, flush: () => new Float32Array(0), close: () => {} };
 }

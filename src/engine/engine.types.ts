@@ -42,6 +42,12 @@ export interface EngineRequest {
   speed: number;
   /** Text is phonemes in this alphabet instead of words (SSML <phoneme>). Engines that cannot, throw. */
   phonemes?: 'pinyin' | 'ipa';
+  /**
+   * The rate the caller will resample to. An engine may deliver it when it has time to spare
+   * (eSpeak: its thread, when no other request is waiting for it), taking that work off the
+   * caller's thread; others ignore it. Callers check the rate that comes back.
+   */
+  sampleRate?: number;
   signal?: AbortSignal;
 }
 

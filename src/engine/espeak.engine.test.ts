@@ -116,6 +116,40 @@ describe('eSpeak NG engine', () => {
     expect(voices.find((v) => v.model === 'cmn')!.languages).toEqual(['zh']);
   });
 
+  it('delivers a requested sample rate: length, word positions and loudness of the native audio, converted', async () => {
+    // eSpeak adds random noise (aspiration) and carries state from call to call, so only a fresh
+    // engine's first call has a known length, and no two calls give the same samples.
+    const text = 'Resampled in the engine thread, word for word.';
+    const firstCall = async (sampleRate?: number) => {
+      const fresh = await createEspeakEngine();
+      try {
+        return await fresh.synthesize({ text, voice: voice('en-us', 'f2'), speed: 1, sampleRate });
+      } finally {
+        await fresh.close();
+      }
+    };
+    const native = await firstCall();
+    expect(native.sampleRate).toBe(22050);
+    for (const rate of [8000, 48000]) {
+      const delivered = await firstCall(rate);
+      expect(delivered.sampleRate).toBe(rate);
+      const scale = rate / native.sampleRate;
+      expect(delivered.samples.length).toBe(Math.round(native.samples.length * scale));
+      expect(delivered.words.map((w) => w.startSample)).toEqual(native.words.map((w) => Math.round(w.startSample * scale)));
+      expect(delivered.words.map((w) => [w.textOffset, w.textLength])).toEqual(native.words.map((w) => [w.textOffset, w.textLength]));
+      // Speech energy lies below 4 kHz, so even 8 kHz keeps nearly all of it.
+      expect(rms(delivered.samples) / rms(native.samples)).toBeGreaterThan(0.85);
+      expect(rms(delivered.samples) / rms(native.samples)).toBeLessThan(1.1);
+    }
+  });
+
+  it('resamples only when nothing else waits for its thread: queued requests come back at its own rate', async () => {
+    const texts = ['First of four.', 'Second of four.', 'Third of four.', 'Fourth of four.'];
+    // Posted together: while the first is synthesised, three wait; then two, one, none.
+    const results = await Promise.all(texts.map((text) => engine.synthesize({ text, voice: voice('en-us', ''), speed: 1, sampleRate: 16000 })));
+    expect(results.map((r) => r.sampleRate)).toEqual([22050, 22050, 16000, 16000]);
+  });
+
   it('rejects an unknown variant or voice, and an aborted request', async () => {
     await expect(engine.synthesize({ text: 'x', voice: voice('en-us', 'nosuch'), speed: 1 })).rejects.toMatchObject({ code: 'SynthesisFailed' });
     await expect(engine.synthesize({ text: 'x', voice: voice('xx-yy', ''), speed: 1 })).rejects.toMatchObject({ code: 'SynthesisFailed' });

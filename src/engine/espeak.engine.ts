@@ -42,30 +42,32 @@ export async function createEspeakEngine({ threads: threadCount = 1 }: { threads
     let result;
     try {
       // set_voice accepts an unknown variant silently (hence the check above); it fails only on the voice.
-      result = await leastBusy(threads).synthesize({ voice: variant ? `${model}+${variant}` : model, rate: espeakRate(request.speed), text: prepared.text });
+      result = await leastBusy(threads).synthesize({
+        voice: variant ? `${model}+${variant}` : model,
+        rate: espeakRate(request.speed),
+        text: prepared.text,
+        sampleRate: request.sampleRate,
+      });
     } catch (error) {
       throw errors.synthesisFailed(error instanceof Error ? error.message : String(error), error);
     }
-    const pcm = result.samples;
-    const total = pcm.length;
-    const events = result.words;
-
-    const samples = new Float32Array(total);
-    for (let i = 0; i < total; i++) samples[i] = pcm[i] / 32768;
-
+    const { samples, sampleRate, nativeLength } = result;
+    // A word's sample at eSpeak's rate first, then scaled exactly as a caller resampling itself would.
+    const scale = sampleRate / ESPEAK_SAMPLE_RATE;
     const words: EngineWord[] = [];
     // Word offsets refer to the caller's text; with phoneme input that text is not what was read.
     if (!phonemes) {
-      for (const e of events) {
+      for (const e of result.words) {
         const { textOffset, textLength } = mapWordPosition({ prepared, position: e.position, length: e.length });
-        const startSample = Math.min(total, Math.round((e.ms * ESPEAK_SAMPLE_RATE) / 1000));
+        const nativeSample = Math.min(nativeLength, Math.round((e.ms * ESPEAK_SAMPLE_RATE) / 1000));
+        const startSample = scale === 1 ? nativeSample : Math.round(nativeSample * scale);
         const previous = words.at(-1);
         // eSpeak reports a number as several overlapping words; keep the first of each position.
         if (textLength === 0 || (previous && (textOffset <= previous.textOffset || startSample < previous.startSample))) continue;
         words.push({ textOffset, textLength, startSample });
       }
     }
-    return { samples, sampleRate: ESPEAK_SAMPLE_RATE, words };
+    return { samples, sampleRate, words };
   };
 
   return {

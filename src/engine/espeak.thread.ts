@@ -1,64 +1,22 @@
 /**
- * eSpeak NG's WebAssembly module in a worker thread. The module is synchronous (50–100 ms per
- * sentence); on the main thread that would stall HTTP requests, lease renewals and the encoder.
- * In its own thread it runs beside them, so a job's encoding overlaps the next sentence's synthesis.
- *
- * The thread's code is plain JavaScript in a string (an eval worker): it runs the same way from
- * the TypeScript sources (tests, tsx) and from the compiled package, with no loader to configure.
+ * eSpeak NG's WebAssembly module in a worker thread (body: espeak.thread-body.ts). The module is
+ * synchronous (50–100 ms per sentence); on the main thread that would stall HTTP requests, lease
+ * renewals and the encoder. In its own thread it runs beside them, so a job's encoding overlaps
+ * the next sentence's synthesis.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../shared/module-worker.js';
 
 export interface ThreadSynthesis {
-  samples: Int16Array;
+  samples: Float32Array;
+  sampleRate: number;
+  /** Samples eSpeak produced at its own rate (before any resampling). */
+  nativeLength: number;
   /** Word events: 1-based code-point position and length in the text, milliseconds from the start. */
   words: Array<{ position: number; length: number; ms: number }>;
 }
-
-const THREAD_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-let worker = null;
-let variants = [];
-const ready = import(workerData.moduleUrl).then(async (m) => {
-  const module = await m.default();
-  worker = new module.eSpeakNGWorker();
-  variants = module.FS.readdir('/usr/share/espeak-ng-data/voices/!v');
-});
-parentPort.on('message', async (message) => {
-  try {
-    await ready;
-    if (message.type === 'variants') {
-      parentPort.postMessage({ id: message.id, variants });
-      return;
-    }
-    if (worker.set_voice(message.voice) !== 0) {
-      parentPort.postMessage({ id: message.id, error: 'voice', voice: message.voice });
-      return;
-    }
-    // set_voice resets the rate, so the rate comes after it.
-    worker.set_rate(message.rate);
-    const chunks = [];
-    const words = [];
-    let total = 0;
-    worker.synthesize(message.text, (audio, events) => {
-      chunks.push(audio);
-      total += audio.length;
-      for (const e of events) if (e.type === 'word') words.push({ position: e.text_position, length: e.word_length, ms: e.audio_position });
-      return false;
-    });
-    const samples = new Int16Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      samples.set(chunk, offset);
-      offset += chunk.length;
-    }
-    parentPort.postMessage({ id: message.id, samples, words }, [samples.buffer]);
-  } catch (error) {
-    parentPort.postMessage({ id: message.id, error: 'crash', message: String(error && error.stack || error) });
-  }
-});
-`;
 
 /**
  * One eSpeak instance in one thread; requests are answered in order. If the thread dies (a crash in
@@ -66,13 +24,13 @@ parentPort.on('message', async (message) => {
  * bad sentence never takes the engine down for good.
  */
 export function startEspeakThread() {
-  const moduleUrl = pathToFileURL(createRequire(import.meta.url).resolve('@echogarden/espeak-ng-emscripten')).href;
+  const espeakModuleUrl = pathToFileURL(createRequire(import.meta.url).resolve('@echogarden/espeak-ng-emscripten')).href;
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
   let closed = false;
 
   function spawn(): Worker {
-    const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { moduleUrl } });
+    const worker = startModuleWorker({ from: import.meta.url, body: './espeak.thread-body', data: { espeakModuleUrl } });
     // An idle engine must not keep the process alive.
     worker.unref();
     worker.on('message', (message: { id: number; error?: string; voice?: string; message?: string }) => {
@@ -115,7 +73,8 @@ export function startEspeakThread() {
     /** Requests sent and not yet answered (for picking the least busy thread). */
     pending: () => pending.size,
     variants: () => call<{ variants: string[] }>({ type: 'variants' }).then((reply) => reply.variants),
-    synthesize: (args: { voice: string; rate: number; text: string }) => call<ThreadSynthesis>({ type: 'synthesize', ...args }),
+    /** `sampleRate`: resample to it in the thread (eSpeak's own rate when absent). */
+    synthesize: (args: { voice: string; rate: number; text: string; sampleRate?: number }) => call<ThreadSynthesis>({ type: 'synthesize', ...args }),
     /** Test hook for the recovery path: ends the thread as a crash would. */
     crashForTest: () => thread?.terminate(),
     close: async () => {

@@ -12,6 +12,8 @@ import { decodeAudio, findSilences, fundamentalHz, rms } from '../../test/suppor
 import { makeVoicesDir, writeKokoroPack } from '../../test/support/synthetic-models.js';
 import { createSpeechService, type SpeechService } from './speech.service.js';
 import type { SentenceTiming } from './speech.types.js';
+import type { TtsEngine } from '../engine/engine.types.js';
+import { sleep } from '../shared/timers.js';
 
 let voicesDir: string;
 let voices: Awaited<ReturnType<typeof createVoices>>;
@@ -152,6 +154,56 @@ describe('SSML through the pipeline', () => {
     expect(plan.format).toBe('wav');
     expect(plan.voice.name).toBe('Harry');
     expect(audio.sampleRate).toBe(8000);
+  });
+});
+
+describe('where pieces are resampled', () => {
+  it('leaves resampling to the engine thread while the encoding side is the slower one, with well-formed audio and timings', async () => {
+    // The real eSpeak engine, with each request's asked-for and delivered rate noted.
+    const asked: Array<{ requested?: number; delivered: number }> = [];
+    const espeak = voices.engines.espeak!;
+    const noting: TtsEngine = {
+      ...espeak,
+      id: espeak.id,
+      listVoices: () => espeak.listVoices(),
+      supportsPhonemes: (voice, alphabet) => espeak.supportsPhonemes(voice, alphabet),
+      close: async () => {},
+      async synthesize(request) {
+        const audio = await espeak.synthesize(request);
+        asked.push({ requested: request.sampleRate, delivered: audio.sampleRate });
+        return audio;
+      },
+    };
+    const pipeline = createSpeechService({ engines: { espeak: noting }, resolver: voices.resolver });
+    const text = 'One. Two. Three. Four. Five. Six. Seven. Eight. Nine. Ten. Eleven. Twelve.';
+    const plan = pipeline.prepare({ inputText: text, editing: { ...EDITING_DEFAULTS, voice: 'Harry', format: 'WAV', sample_rate: 8000 } as EditingConfig });
+    const chunks: Uint8Array[] = [];
+    // A writer slower than the engine: finished pieces wait, so the engine should take the resampling.
+    const result = await pipeline.render({
+      plan,
+      write: async (chunk) => {
+        chunks.push(chunk);
+        await sleep(100);
+      },
+    });
+    // Every piece asks. The first three were posted together, so the first had others waiting
+    // behind it and came back at eSpeak's rate; once those are done, the engine waits for this
+    // side (one piece per slow write) and resamples every piece itself.
+    expect(asked.every((a) => a.requested === 8000)).toBe(true);
+    expect(asked[0]!.delivered).toBe(22050);
+    expect(asked.length).toBeGreaterThan(6);
+    expect(asked.slice(3).map((a) => a.delivered)).toEqual(asked.slice(3).map(() => 8000));
+    checkTimings(result.timings, result.durationMs, text);
+    const bytes = Buffer.concat(chunks);
+    bytes.set(result.header!, 0);
+    const audio = await decodeAudio(new Uint8Array(bytes), 'wav', 8000);
+    expect(audio.sampleRate).toBe(8000);
+    expect(audio.samples.length).toBe(result.samples);
+    // Every sentence is spoken: each timing span holds audible sound.
+    for (const timing of result.timings) {
+      const span = audio.samples.subarray(Math.round((timing.begin_time * 8000) / 1000), Math.round((timing.end_time * 8000) / 1000));
+      expect(rms(span)).toBeGreaterThan(0.01);
+    }
   });
 });
 

@@ -8,8 +8,7 @@ import { createEncoder } from '../audio/audio.encoder.js';
 import { applyGain } from '../audio/gain.models.js';
 import { pitchRateToRatio, speechRateToSpeed, volumeToGain } from '../audio/prosody.models.js';
 import { stretchAndShift } from '../audio/rubberband.stretcher.js';
-import { createResampler } from '../audio/speex.resampler.js';
-import { concatSamples } from '../audio/samples.models.js';
+import { resampleAll } from '../audio/speex.resampler.js';
 import type { AudioFormat } from '../audio/audio.types.js';
 import type { TtsEngine } from '../engine/engine.types.js';
 import { errors } from '../shared/errors.js';
@@ -91,23 +90,21 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     const usePhonemes = piece.kind === 'phoneme' && engine.supportsPhonemes(voice.engineVoice, piece.alphabet);
     const text = piece.kind === 'phoneme' ? (usePhonemes ? piece.phonemes : piece.text) : piece.text;
     if (text.trim() === '') return { samples: new Float32Array(0), words: [] as Array<{ text: string; sample: number }> };
+    const ratio = pitchRateToRatio(plan.pitchRate) * piece.prosody.pitch * 2 ** (voice.pitchShiftSemitones / 12);
+    const unchanged = Math.abs(ratio - 1) < 1e-6 && Math.abs(tempo - 1) < 1e-6;
     const audio = await engine.synthesize({
       text,
       voice: voice.engineVoice,
       speed: nativeSpeed,
       phonemes: usePhonemes && piece.kind === 'phoneme' ? piece.alphabet : undefined,
+      // An engine with time to spare resamples in its own thread; a stretch must come first, at its rate.
+      sampleRate: unchanged ? plan.sampleRate : undefined,
       signal,
     });
-    const ratio = pitchRateToRatio(plan.pitchRate) * piece.prosody.pitch * 2 ** (voice.pitchShiftSemitones / 12);
-    const unchanged = Math.abs(ratio - 1) < 1e-6 && Math.abs(tempo - 1) < 1e-6;
     const samples = unchanged ? audio.samples : await stretchAndShift({ samples: audio.samples, sampleRate: audio.sampleRate, tempo, pitchRatio: ratio, signal });
-    let out = samples;
-    if (audio.sampleRate !== plan.sampleRate) {
-      const resampler = await createResampler({ from: audio.sampleRate, to: plan.sampleRate });
-      out = concatSamples([resampler.process(samples), resampler.flush()]);
-    }
+    const resampled = await resampleAll({ samples, from: audio.sampleRate, to: plan.sampleRate });
     // Volume and its limiter come last: resampling can overshoot a peak the limiter had bent into range.
-    out = applyGain(out, volumeToGain(plan.volume) * piece.prosody.volume);
+    const out = applyGain(resampled, volumeToGain(plan.volume) * piece.prosody.volume);
     const scale = plan.sampleRate / audio.sampleRate / tempo;
     const words = audio.words.map((word) => ({ text: text.slice(word.textOffset, word.textOffset + word.textLength), sample: Math.round(word.startSample * scale) }));
     return { samples: out, words };
