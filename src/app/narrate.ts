@@ -209,12 +209,14 @@ export async function createNarrate({
   }
 
   // Ready also means the claim loop is moving: a call hung past every store timeout would otherwise
-  // leave a worker that reports ready and never takes a job.
+  // leave a worker that reports ready and never takes a job. And that it can still write its
+  // scratch files (a full or remounted disk after start), without which every job fails.
   const readinessChecks: Record<string, ReadinessCheck> = worker
     ? {
         worker: async () => {
           if (!worker!.isHealthy()) throw new Error(`claim loop stalled since ${new Date(worker!.lastLoopActivityAt() ?? 0).toISOString()}`);
         },
+        scratch: () => worker!.checkScratch(),
       }
     : {};
 

@@ -3,7 +3,7 @@
  * restart every accepted job finishes exactly once with an intact file.
  */
 import Database from 'better-sqlite3';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -102,7 +102,17 @@ describe('narrate worker --metrics-port', () => {
     expect(await metrics.text()).toContain('narrate_jobs_completed_total');
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', storage: 'ok', worker: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', storage: 'ok', worker: 'ok', scratch: 'ok' } });
+    // The scratch directory stops being writable after start (here: a file where it was; as root,
+    // permissions would not stop a write): every job would fail, so the worker is not ready.
+    await rm(path.join(dataDir, 'tmp'), { recursive: true, force: true });
+    await writeFile(path.join(dataDir, 'tmp'), 'not a directory');
+    const notReady = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(notReady.status).toBe(503);
+    const body = await notReady.json();
+    expect(body).toEqual({ status: 'not ready', checks: { database: 'ok', storage: 'ok', worker: 'ok', scratch: 'unavailable' } });
+    await rm(path.join(dataDir, 'tmp'));
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     await worker.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   });

@@ -171,7 +171,7 @@ describe.skipIf(skipReason('the PostgreSQL + S3 server tests') !== null)('Postgr
     expect(health.status).toBe(200);
     const ready = await fetch(`${setup.server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', storage: 'ok', worker: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', storage: 'ok', worker: 'ok', scratch: 'ok' } });
   });
 
   it('/readyz answers 503 while PostgreSQL is unreachable (and 200 again once it is back); /healthz stays 200', async () => {
