@@ -48,10 +48,13 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
   });
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and an async hook costs a promise
+  // and a trip through the microtask queue for nothing here. A throw reaches Fastify either way.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     deps.metrics.httpRequest({ method: request.method, route, status: reply.statusCode, seconds: reply.elapsedTime / 1000 });
     request.log.debug({ method: request.method, url: redactUrl(request.url.slice(0, 400)).slice(0, 200), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
   });
 
   await app.register(iceRpcPlugin, {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from './constant-time.js';
+import { signatureEqual } from './constant-time.js';
 
 /**
  * RFC 3986 percent-encoding as Alibaba signs it (reference §7.4): the UTF-8 bytes of the
@@ -55,5 +55,5 @@ export function verifyV1(args: {
   signature: string;
 }): { ok: boolean; stringToSign: string } {
   const expected = signV1(args);
-  return { ok: constantTimeEqual(expected.signature, args.signature), stringToSign: expected.stringToSign };
+  return { ok: signatureEqual(expected.signature, args.signature), stringToSign: expected.stringToSign };
 }

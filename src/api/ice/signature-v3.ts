@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { constantTimeEqual } from './constant-time.js';
+import { signatureEqual } from './constant-time.js';
 import { canonicalQueryString } from './signature-v1.js';
 
 /** The only V3 algorithm we accept (reference §7.5). */
@@ -48,7 +48,8 @@ export function signV3(args: CanonicalRequestV3Args & { secret: string }): {
   signature: string;
 } {
   const canonicalRequest = canonicalRequestV3(args);
-  const hashedCanonicalRequest = sha256Hex(Buffer.from(canonicalRequest, 'utf8'));
+  // Hashed as a string (UTF-8): no Buffer copy of the canonical request, which holds the whole query.
+  const hashedCanonicalRequest = sha256Hex(canonicalRequest);
   const stringToSign = `${V3_ALGORITHM}\n${hashedCanonicalRequest}`;
   const signature = createHmac('sha256', args.secret).update(stringToSign, 'utf8').digest('hex');
   return { canonicalRequest, hashedCanonicalRequest, stringToSign, signature };
@@ -62,7 +63,7 @@ export function verifyV3(args: CanonicalRequestV3Args & { secret: string; signat
 } {
   const expected = signV3(args);
   return {
-    ok: constantTimeEqual(expected.signature, args.signature.toLowerCase()),
+    ok: signatureEqual(expected.signature, args.signature.toLowerCase()),
     canonicalRequest: expected.canonicalRequest,
     stringToSign: expected.stringToSign,
   };

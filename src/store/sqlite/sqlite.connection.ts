@@ -33,9 +33,9 @@ export function openSqliteConnection({ path, busyTimeoutMs = 5000 }: SqliteConne
   // The other connection (or another process: the keys CLI, a backup) may hold the write lock for
   // a moment: wait.
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-  // Temporary data in memory, above all the statement journal: the group commit wraps each write
-  // in a savepoint, and with file temp storage every savepoint copied the pages it touched to a
-  // temp file first (thousands of small writes a second under a submit flood).
+  // Temporary data in memory, above all the statement journal: with file temp storage every
+  // savepoint (the group commit's, when a batch is retried with each write isolated) and every
+  // statement that can fail halfway copied the pages it touched to a temp file first.
   db.pragma('temp_store = MEMORY');
   // Off by default in SQLite and per connection; job_completions relies on it for cascades.
   db.pragma('foreign_keys = ON');

@@ -114,6 +114,36 @@ describe('sqlite store specifics', () => {
     }
   });
 
+  it('answers each of many writes that share a batch in the writer thread with its own outcome', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'narrate.db');
+    try {
+      const store = createSqliteStore({ path });
+      const nonce = (n: string) => ({ keyId: 'k', nonce: n, now: new Date(0), ttlMs: 60_000 });
+      const id = (n: number) => n.toString(16).padStart(32, '0');
+      await store.createJob(job({ id: id(0), mediaId: `m${id(0).slice(1)}` }));
+      // Sent in one turn, so the thread commits them together and replies to them in one message.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, n) =>
+          // Job 5 reuses job 0's id; job 9 reuses job 8's nonce.
+          store.createJob(job({ id: id(n === 5 ? 0 : n + 1), mediaId: `m${id(n + 1).slice(1)}` }), { nonce: nonce(`n${n === 9 ? 8 : n}`) }),
+        ),
+      );
+      outcomes.forEach((outcome, n) => {
+        if (n === 5) expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' } });
+        else if (n === 9) expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'SignatureNonceUsed' } });
+        else expect(outcome).toMatchObject({ status: 'fulfilled', value: { id: id(n + 1) } });
+      });
+      // The failed insert took its nonce with it; the others' nonces are spent.
+      expect(await store.useNonce(nonce('n5'))).toBe(true);
+      expect(await store.useNonce(nonce('n4'))).toBe(false);
+      expect((await store.countJobsByState()).Created).toBe(19);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('records exactly one completion row per finished job', async () => {
     const dir = tempDir();
     const path = join(dir, 'narrate.db');

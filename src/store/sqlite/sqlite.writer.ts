@@ -8,8 +8,8 @@
  * `:memory:` databases cannot be shared between connections, so they write inline, on the
  * calling thread, through the same group commit.
  */
-import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { startModuleWorker } from '../../shared/module-worker.js';
 import { createGroupCommit } from './sqlite.group-commit.js';
 import { createSqliteWrites, type SqliteWriteOp, type SqliteWrites } from './sqlite.writes.js';
 import type { SqliteConnectionOptions } from './sqlite.connection.js';
@@ -49,25 +49,15 @@ export function createInlineSqliteWriter(db: Database.Database): SqliteWriter {
   };
 }
 
-// The thread bootstrap is a small eval script so the same code runs from the compiled package
-// (.js) and from the TypeScript sources under tsx or vitest (.ts), where it registers tsx first.
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsxUrl) (await import(workerData.tsxUrl)).register();
-  await import(workerData.moduleUrl);
-})();
-`;
-
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError };
+/**
+ * One write's outcome; the thread sends those of a batch together, as an array. Tuples, not
+ * objects: structured cloning would send and rebuild the property names with every reply.
+ */
+export type WriterReply = [id: number, ok: true, value: unknown] | [id: number, ok: false, error: SerializedError];
 
 /** Starts the writer thread on the database file (already migrated by the caller). */
 export function startSqliteWriterThread(options: SqliteConnectionOptions): SqliteWriter {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const moduleUrl = new URL(`./sqlite.writer-thread${fromSource ? '.ts' : '.js'}`, import.meta.url).href;
-  // Resolved here, from this file: an eval worker resolves bare names from the working directory.
-  const tsxUrl = fromSource ? import.meta.resolve('tsx/esm/api') : undefined;
-  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { moduleUrl, tsxUrl, options } });
+  const worker = startModuleWorker({ from: import.meta.url, body: './sqlite.writer-thread', data: { options } });
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -82,16 +72,18 @@ export function startSqliteWriterThread(options: SqliteConnectionOptions): Sqlit
     pending.clear();
     drained?.();
   };
-  worker.on('message', (reply: Reply) => {
-    const waiter = pending.get(reply.id);
-    if (!waiter) return;
-    pending.delete(reply.id);
+  worker.on('message', (replies: WriterReply[]) => {
+    for (const [id, ok, outcome] of replies) {
+      const waiter = pending.get(id);
+      if (!waiter) continue;
+      pending.delete(id);
+      if (ok) waiter.resolve(outcome);
+      else waiter.reject(reviveError(outcome));
+    }
     if (pending.size === 0) {
       worker.unref();
       drained?.();
     }
-    if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(reviveError(reply.error));
   });
   worker.on('error', (error) => failAll(new Error(`the SQLite writer thread failed: ${error.message}`)));
   worker.on('exit', (code) => failAll(new Error(`the SQLite writer thread exited (code ${code})`)));

@@ -1,7 +1,9 @@
 /**
  * Every write the SQLite store makes, as plain functions of plain data: they run in the writer
  * thread (sqlite.writer-thread.ts), so arguments and results must survive structured cloning
- * (strings, numbers, Dates, plain rows). Reads stay on the main thread (sqlite.store.ts).
+ * (strings, numbers, Dates, plain rows). Reads stay on the main thread (sqlite.store.ts). A write
+ * may run twice: the group commit re-runs a batch, rolled back, when one of its writes threw
+ * (sqlite.group-commit.ts), so each depends on its arguments and the database only.
  */
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -74,7 +76,8 @@ export function createSqliteWrites(db: Database.Database) {
   function useNonce({ keyId, nonce, now, ttlMs }: NonceUse): boolean {
     const nowMs = now.getTime();
     // Lazy purge, at most once a minute of store time: the upsert below already treats an
-    // expired row as free, so purging is only about keeping the table small.
+    // expired row as free, so purging is only about keeping the table small (and a purge that a
+    // group-commit retry rolled back is simply done a minute later).
     if (nowMs - lastNoncePurgeMs >= 60_000 || nowMs < lastNoncePurgeMs) {
       st.purgeNonces.run(nowMs);
       lastNoncePurgeMs = nowMs;
@@ -88,7 +91,8 @@ export function createSqliteWrites(db: Database.Database) {
      * the row it asked for (newJobRecord), so nothing is read back across the thread boundary.
      */
     createJob({ job, nonce }: { job: NewJob; nonce?: NonceUse }): boolean {
-      // Each write runs in its own savepoint (group commit), so returning before the insert leaves nothing behind.
+      // Returning before the insert leaves nothing behind; an insert that throws takes the nonce
+      // with it (group commit: a failed write is rolled back whole).
       if (nonce && !useNonce(nonce)) return false;
       st.insertJob.run({
         id: job.id,
