@@ -192,9 +192,11 @@ export async function createNarrate({
       sendQueueMessage: store.sendQueueMessage.bind(store),
       getSetting: store.getSetting.bind(store),
       waitForWork: store.waitForWork.bind(store),
+      // An attempt counts even when its lease was lost meanwhile: the request went out.
       recordDeliveryAttempt: async (args: Parameters<JobStore['recordDeliveryAttempt']>[0]) => {
-        await store.recordDeliveryAttempt(args);
+        const recorded = await store.recordDeliveryAttempt(args);
         metrics.callbackOutcome(args.outcome.kind);
+        return recorded;
       },
     };
     dispatcher = createCallbackDispatcher({

@@ -226,6 +226,36 @@ describe('callback dispatcher', () => {
     expect(await deliveryOf(after, delivery.id)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
 
+  it('an attempt that outlives its lease records nothing and says so: the dispatcher that took over owns the outcome', async () => {
+    const s = store();
+    const clock = createManualClock();
+    const held: { answer?: () => void } = {};
+    // The receiver holds the first request until the test lets it go.
+    const r = await receiver((_req, res, index) => {
+      if (index === 0) held.answer = () => res.end('ok');
+      else res.end('ok');
+    });
+    const delivery = await seedDelivery(s, { delivery: { id: 'c4'.repeat(16), kind: 'http', target: r.url(), body: '{}', createdAt: clock.now() }, now: clock.now() });
+    const warnings: Array<{ obj: object; msg: string }> = [];
+    const slow = createCallbackDispatcher({
+      store: s,
+      httpClient: httpClient(),
+      workerId: 'w1',
+      now: clock.now,
+      leaseMs: 30_000,
+      logger: { info() {}, warn: (obj, msg) => void warnings.push({ obj, msg }), error() {} },
+    });
+    const round = slow.runOnce();
+    while (!held.answer) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Meanwhile the lease runs out and another dispatcher claims the delivery.
+    clock.advance(30_000);
+    expect(await s.claimDeliveries({ workerId: 'w2', now: clock.now(), limit: 10, leaseMs: 30_000 })).toHaveLength(1);
+    held.answer();
+    expect(await round).toMatchObject({ claimed: 1, delivered: 0, leaseLost: 1 });
+    expect(warnings).toEqual([{ obj: expect.objectContaining({ deliveryId: delivery.id, outcome: 'delivered' }), msg: expect.stringMatching(/lease lost/) }]);
+    expect(await deliveryOf(s, delivery.id)).toMatchObject({ state: 'pending', leaseOwner: 'w2', attempts: 2 });
+  });
+
   it('start(): the loop wakes for new deliveries and for each due retry, and stops on abort', async () => {
     const s = store();
     // Two failures: the second retry is scheduled by a round that ran because the first came due,

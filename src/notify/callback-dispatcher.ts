@@ -44,6 +44,8 @@ export interface DispatchRound {
   delivered: number;
   retried: number;
   dead: number;
+  /** Attempts whose lease ran out before their outcome could be recorded (not counted above). */
+  leaseLost: number;
   /** Earliest retry this round scheduled, or null. */
   nextDueAt: Date | null;
 }
@@ -91,27 +93,35 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps) {
     }
     const at = now();
     const log = { deliveryId: delivery.id, jobId: delivery.jobId, kind: delivery.kind, attempt: delivery.attempts };
+    // The attempt outlived its lease (a callback slower than leaseMs): another dispatcher owns the
+    // delivery now and records what it sees; this outcome is dropped, and said so.
+    const record = async (outcome: Parameters<typeof store.recordDeliveryAttempt>[0]['outcome']): Promise<boolean> => {
+      if (await store.recordDeliveryAttempt({ id: delivery.id, workerId, now: at, outcome })) return true;
+      round.leaseLost += 1;
+      logger.warn({ ...log, outcome: outcome.kind }, 'callback lease lost before its outcome was recorded; another dispatcher took the delivery over');
+      return false;
+    };
     if (result.ok) {
-      await store.recordDeliveryAttempt({ id: delivery.id, workerId, now: at, outcome: { kind: 'delivered' } });
+      if (!(await record({ kind: 'delivered' }))) return;
       round.delivered += 1;
       logger.info(log, 'callback delivered');
       return;
     }
     const next = nextAttempt({ policy, attempts: delivery.attempts, firstAttemptAt: delivery.createdAt, now: at, random });
     if (next === 'dead') {
-      await store.recordDeliveryAttempt({ id: delivery.id, workerId, now: at, outcome: { kind: 'dead', error: result.error } });
+      if (!(await record({ kind: 'dead', error: result.error }))) return;
       round.dead += 1;
       logger.warn({ ...log, error: result.error }, 'callback given up');
       return;
     }
-    await store.recordDeliveryAttempt({ id: delivery.id, workerId, now: at, outcome: { kind: 'retry', nextAttemptAt: next, error: result.error } });
+    if (!(await record({ kind: 'retry', nextAttemptAt: next, error: result.error }))) return;
     round.retried += 1;
     if (round.nextDueAt === null || next < round.nextDueAt) round.nextDueAt = next;
     logger.info({ ...log, error: result.error, nextAttemptAt: next.toISOString() }, 'callback failed, will retry');
   }
 
   async function runOnce(): Promise<DispatchRound> {
-    const round: DispatchRound = { claimed: 0, delivered: 0, retried: 0, dead: 0, nextDueAt: null };
+    const round: DispatchRound = { claimed: 0, delivered: 0, retried: 0, dead: 0, leaseLost: 0, nextDueAt: null };
     const claimed = await store.claimDeliveries({ workerId, now: now(), limit: batchSize, leaseMs });
     round.claimed = claimed.length;
     if (claimed.length === 0) return round;

@@ -438,11 +438,11 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(await store.claimDeliveries({ workerId: 'n2', now: at(12_000), limit: 10, leaseMs: 5000 })).toEqual([]);
 
         // Only the lease owner may record the outcome.
-        await store.recordDeliveryAttempt({ id: hex('d', 1), workerId: 'n2', now: at(12_100), outcome: { kind: 'delivered' } });
+        expect(await store.recordDeliveryAttempt({ id: hex('d', 1), workerId: 'n2', now: at(12_100), outcome: { kind: 'delivered' } })).toBe(false);
         expect((await store.listDeliveries({ state: 'delivered', limit: 10 }))).toEqual([]);
 
-        await store.recordDeliveryAttempt({ id: hex('d', 1), workerId: 'n1', now: at(12_100), outcome: { kind: 'delivered' } });
-        await store.recordDeliveryAttempt({ id: hex('d', 2), workerId: 'n1', now: at(12_100), outcome: { kind: 'retry', nextAttemptAt: at(20_000), error: 'HTTP 503' } });
+        expect(await store.recordDeliveryAttempt({ id: hex('d', 1), workerId: 'n1', now: at(12_100), outcome: { kind: 'delivered' } })).toBe(true);
+        expect(await store.recordDeliveryAttempt({ id: hex('d', 2), workerId: 'n1', now: at(12_100), outcome: { kind: 'retry', nextAttemptAt: at(20_000), error: 'HTTP 503' } })).toBe(true);
         const [delivered] = await store.listDeliveries({ state: 'delivered', limit: 10 });
         expect(delivered).toMatchObject({ id: hex('d', 1), leaseOwner: null });
         expect(delivered.deliveredAt).toEqual(at(12_100));
@@ -474,7 +474,7 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         const taken = await store.claimDeliveries({ workerId: 'n3', now: at(13_000), limit: 10, leaseMs: 1000 });
         expect(taken.map((d) => d.id)).toEqual([hex('d', 1), hex('d', 2)]);
         // The first worker's lease is gone: its late report is ignored.
-        await store.recordDeliveryAttempt({ id: hex('d', 1), workerId: 'n1', now: at(13_100), outcome: { kind: 'dead', error: 'late' } });
+        expect(await store.recordDeliveryAttempt({ id: hex('d', 1), workerId: 'n1', now: at(13_100), outcome: { kind: 'dead', error: 'late' } })).toBe(false);
         expect(await store.listDeliveries({ state: 'dead', limit: 10 })).toEqual([]);
       });
     });

@@ -191,13 +191,16 @@ export interface JobStore {
   // Outbox (callback deliveries) ----------------------------------------
   /** Claims up to `limit` pending deliveries due at `now`, leasing them to workerId. */
   claimDeliveries(args: { workerId: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]>;
-  /** Records an attempt's outcome: delivered, retry at nextAttemptAt, or dead. */
+  /**
+   * Records an attempt's outcome: delivered, retry at nextAttemptAt, or dead. False (nothing
+   * recorded) when workerId no longer holds the lease: it ran out and another dispatcher took over.
+   */
   recordDeliveryAttempt(args: {
     id: string;
     workerId: string;
     now: Date;
     outcome: { kind: 'delivered' } | { kind: 'retry'; nextAttemptAt: Date; error: string } | { kind: 'dead'; error: string };
-  }): Promise<void>;
+  }): Promise<boolean>;
   listDeliveries(args: { state?: DeliveryRecord['state']; jobId?: string; limit: number }): Promise<DeliveryRecord[]>;
   /** Puts a dead (or delivered) delivery back to pending, due now, attempts reset. False if unknown. */
   resendDelivery(args: { id: string; now: Date }): Promise<boolean>;

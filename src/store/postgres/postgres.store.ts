@@ -453,17 +453,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async recordDeliveryAttempt({ id, workerId, now, outcome }) {
       const owned = `WHERE id = $1 AND state = 'pending' AND lease_owner = $2`;
+      let result;
       if (outcome.kind === 'delivered') {
-        await q('narrate_delivery_done', `UPDATE deliveries SET state = 'delivered', delivered_at = $3, lease_owner = NULL, lease_expires_at = NULL ${owned}`, [id, workerId, now]);
+        result = await q('narrate_delivery_done', `UPDATE deliveries SET state = 'delivered', delivered_at = $3, lease_owner = NULL, lease_expires_at = NULL ${owned}`, [id, workerId, now]);
       } else if (outcome.kind === 'retry') {
-        await q(
+        result = await q(
           'narrate_delivery_retry',
           `UPDATE deliveries SET next_attempt_at = $3, last_error = $4, lease_owner = NULL, lease_expires_at = NULL ${owned}`,
           [id, workerId, outcome.nextAttemptAt, outcome.error],
         );
       } else {
-        await q('narrate_delivery_dead', `UPDATE deliveries SET state = 'dead', last_error = $3, lease_owner = NULL, lease_expires_at = NULL ${owned}`, [id, workerId, outcome.error]);
+        result = await q('narrate_delivery_dead', `UPDATE deliveries SET state = 'dead', last_error = $3, lease_owner = NULL, lease_expires_at = NULL ${owned}`, [id, workerId, outcome.error]);
       }
+      return result.rowCount === 1;
     },
     async listDeliveries({ state, jobId, limit }) {
       const { rows } = await q(

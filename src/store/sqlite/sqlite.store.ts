@@ -167,7 +167,7 @@ export function createSqliteStore(options: SqliteStoreOptions): JobStore {
       return (await writer.call('claimDeliveries', args)).map(rowToDelivery);
     },
     async recordDeliveryAttempt(args) {
-      await writer.call('recordDeliveryAttempt', args);
+      return writer.call('recordDeliveryAttempt', args);
     },
     async listDeliveries({ state, jobId, limit }) {
       const where: string[] = [];

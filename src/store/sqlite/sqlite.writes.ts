@@ -169,11 +169,11 @@ export function createSqliteWrites(db: Database.Database) {
       const due = st.dueDeliveries.all({ now: nowMs, limit }) as Row[];
       return due.map((row) => st.leaseDelivery.get({ id: row.id, workerId, expires: nowMs + leaseMs }) as Row);
     },
-    recordDeliveryAttempt({ id, workerId, now, outcome }: Args<'recordDeliveryAttempt'>): void {
+    recordDeliveryAttempt({ id, workerId, now, outcome }: Args<'recordDeliveryAttempt'>): boolean {
       const nowMs = now.getTime();
-      if (outcome.kind === 'delivered') st.deliveryDone.run({ id, workerId, now: nowMs });
-      else if (outcome.kind === 'retry') st.deliveryRetry.run({ id, workerId, next: outcome.nextAttemptAt.getTime(), error: outcome.error });
-      else st.deliveryDead.run({ id, workerId, error: outcome.error });
+      if (outcome.kind === 'delivered') return st.deliveryDone.run({ id, workerId, now: nowMs }).changes === 1;
+      if (outcome.kind === 'retry') return st.deliveryRetry.run({ id, workerId, next: outcome.nextAttemptAt.getTime(), error: outcome.error }).changes === 1;
+      return st.deliveryDead.run({ id, workerId, error: outcome.error }).changes === 1;
     },
     resendDelivery({ id, now }: Args<'resendDelivery'>): boolean {
       return st.resend.run({ id, now: now.getTime() }).changes === 1;
