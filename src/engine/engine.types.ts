@@ -44,7 +44,7 @@ export interface EngineRequest {
   phonemes?: 'pinyin' | 'ipa';
   /**
    * The rate the caller will resample to. An engine may deliver it when it has time to spare
-   * (eSpeak: its thread, when no other request is waiting for it), taking that work off the
+   * (eSpeak: its thread, when at most one other request waits for it), taking that work off the
    * caller's thread; others ignore it. Callers check the rate that comes back.
    */
   sampleRate?: number;
