@@ -144,7 +144,9 @@ describe('eSpeak NG engine', () => {
   });
 
   it('resamples only when nothing else waits for its thread: queued requests come back at its own rate', async () => {
-    const texts = ['First of four.', 'Second of four.', 'Third of four.', 'Fourth of four.'];
+    // The first takes long enough (about a second of work) that all four are posted before it ends,
+    // even on a loaded machine.
+    const texts = ['The first of four requests is a long one. '.repeat(12), 'Second of four.', 'Third of four.', 'Fourth of four.'];
     // Posted together: while the first is synthesised, three wait; then two, one, none.
     const results = await Promise.all(texts.map((text) => engine.synthesize({ text, voice: voice('en-us', ''), speed: 1, sampleRate: 16000 })));
     expect(results.map((r) => r.sampleRate)).toEqual([22050, 22050, 16000, 16000]);

