@@ -4,6 +4,7 @@
  */
 import { errors } from '../shared/errors.js';
 import type { AudioFormat } from '../audio/audio.types.js';
+import { parseWholeNumber } from './whole-number.models.js';
 
 export const SAMPLE_RATES = [8000, 16000, 24000, 48000] as const;
 export const SUBTITLE_FORMATS = ['srt', 'vtt', 'json'] as const;
@@ -52,8 +53,9 @@ export function parseJsonObject(text: string, param: string): Record<string, unk
 }
 
 function integerIn(raw: unknown, key: string, min: number, max: number): number {
-  // ICE clients send numbers; a numeric string is accepted too, since some SDK users build the JSON by hand.
-  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  // ICE clients send numbers; a string of decimal digits is accepted too, since some SDK users build the
+  // JSON by hand (but not `0x10`, `1e1` or ` 50`: those are no integers).
+  const value = typeof raw === 'string' ? parseWholeNumber(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value)) throw errors.invalidParameter(`${PARAM}.${key}`, `it must be a whole number from ${min} to ${max}.`);
   if (value < min || value > max) throw errors.invalidParameter(`${PARAM}.${key}`, `${value} is outside ${min}…${max}.`);
   return value;

@@ -12,6 +12,7 @@ import type { SpeechCheck } from '../speech/speech.types.js';
 import { normalisedEditingConfig, parseEditingConfig, parseJsonObject, type EditingConfig } from './editing-config.models.js';
 import { LIMITS, utf8Bytes } from './submit-limits.models.js';
 import { objectsForKey, parseMediaUrl } from './media-url.models.js';
+import { wholeNumberParam } from './whole-number.models.js';
 
 export interface SpeechPlanner {
   check(args: { inputText: string; editing: EditingConfig }): SpeechCheck;
@@ -177,12 +178,7 @@ export function createJobService({
         if (query.sortBy === 'CreationTime:Asc') order = 'asc';
         else if (query.sortBy !== 'CreationTime:Desc') throw errors.invalidParameter('SortBy', 'it must be CreationTime:Asc or CreationTime:Desc.');
       }
-      const whole = (name: string, value: string | undefined, fallback: number, min: number, max: number) => {
-        if (value === undefined || value === '') return fallback;
-        const number = Number(value);
-        if (!Number.isInteger(number) || number < min || number > max) throw errors.invalidParameter(name, `it must be a whole number from ${min} to ${max}.`);
-        return number;
-      };
+      const whole = (name: string, value: string | undefined, fallback: number, min: number, max: number) => wholeNumberParam(name, value, { fallback, min, max });
       const tokenPaging = (query.nextToken !== undefined && query.nextToken !== '') || (query.maxResults !== undefined && query.maxResults !== '');
       const pageSize = tokenPaging ? whole('MaxResults', query.maxResults, 10, 1, 100) : whole('PageSize', query.pageSize, 10, 1, 100);
       const pageNo = whole('PageNo', query.pageNo, 1, 1, 1_000_000);

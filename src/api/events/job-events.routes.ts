@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobStore } from '../../store/store.types.js';
 import { authorize, type IceIdentity } from '../ice/ice.auth.js';
-import { parseIceRequest, type ParsedIceRequest } from '../ice/ice.request.js';
+import { guessIceFormat, parseIceRequest, type IceFormat, type ParsedIceRequest } from '../ice/ice.request.js';
 import { formatIceError, newIceRequestId, publicError } from '../ice/ice.format.js';
 import { errors } from '../../shared/errors.js';
 
@@ -21,8 +21,11 @@ export function registerJobEventRoutes(
   app.get('/events/job', async (request, reply) => {
     const requestId = newIceRequestId();
     let jobId: string;
+    // Errors answer in the Format asked for (XML with Format=XML), as on the ICE endpoint.
+    let format: IceFormat | undefined;
     try {
       const parsed = parseIceRequest({ method: request.method, url: request.url, headers: request.headers, rawBody: undefined });
+      format = parsed.format;
       if (parsed.action !== 'WatchSmartJob') throw errors.actionNotFound(parsed.action.slice(0, 64));
       const identity = await authenticator.authenticate(parsed);
       authorize({ action: parsed.action, allowedActions: identity.allowedActions });
@@ -30,7 +33,12 @@ export function registerJobEventRoutes(
       if (!jobId) throw errors.missingParameter('JobId');
       if (!/^[0-9a-f]{32}$/.test(jobId) || !(await store.getJob(jobId))) throw errors.jobNotFound(jobId.slice(0, 64));
     } catch (error) {
-      const response = formatIceError({ error: publicError(error), requestId, hostId: request.hostname, format: 'JSON' });
+      const response = formatIceError({
+        error: publicError(error),
+        requestId,
+        hostId: request.hostname,
+        format: format ?? guessIceFormat({ url: request.url, headers: request.headers }),
+      });
       return reply.code(response.status).headers(response.headers).type(response.contentType).send(response.payload);
     }
 

@@ -18,6 +18,7 @@ import { isCallbackQueueName } from '../../notify/notify-target.models.js';
 import { resendDelivery, summarizeDelivery } from '../../notify/dead-deliveries.usecases.js';
 import type { IceActionHandler } from '../ice/ice.plugin.js';
 import { createJobActions } from './job.actions.js';
+import { wholeNumberParam } from '../../jobs/whole-number.models.js';
 
 /**
  * Every action the ICE endpoint answers (WatchSmartJob on its own route), for checking the action
@@ -42,11 +43,7 @@ export const ICE_ACTION_NAMES = [
 export const WATCH_ACTION_NAME = 'WatchSmartJob';
 
 function wholeNumber(params: Record<string, string>, name: string, fallback: number, min: number, max: number): number {
-  const raw = params[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw errors.invalidParameter(name, `it must be a whole number from ${min} to ${max}.`);
-  return value;
+  return wholeNumberParam(name, params[name], { fallback, min, max });
 }
 
 function queueName(params: Record<string, string>): string {

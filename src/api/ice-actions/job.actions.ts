@@ -12,6 +12,7 @@ import { getSmartHandleJobBody, listSmartJobsItem } from './job-format.js';
 import { CONTENT_TYPES } from '../../audio/content-types.js';
 import type { IceActionContext, IceActionHandler } from '../ice/ice.plugin.js';
 import type { FastifyRequest } from 'fastify';
+import { parseWholeNumber } from '../../jobs/whole-number.models.js';
 
 type IceAction = IceActionHandler;
 
@@ -24,8 +25,8 @@ const MAX_URL_SECONDS = 7 * 24 * 3600;
 /** GetMediaInfo's AuthTimeout: the signed URLs' lifetime in seconds, or the server's default. */
 function urlLifetime(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
-  const seconds = /^[0-9]{1,7}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_URL_SECONDS) {
+  const seconds = parseWholeNumber(value);
+  if (seconds === null || seconds < 1 || seconds > MAX_URL_SECONDS) {
     throw errors.invalidParameter('AuthTimeout', `it must be a whole number of seconds from 1 to ${MAX_URL_SECONDS}.`);
   }
   return seconds;

@@ -104,7 +104,9 @@ export const iceRpcPlugin: FastifyPluginAsync<IceRpcPluginOptions> = async (app,
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(request, reply, fromFastifyError(error, bodyLimit), undefined));
 
   app.route({
-    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+    // Every method a client may send to `/` gets an ICE answer (RequestId, Code): anything but GET and
+    // POST is UnsupportedHTTPMethod, OPTIONS included (there is no CORS here; Fastify would answer its own 404).
+    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
     url: '/',
     bodyLimit,
     handler: async (request, reply) => {
