@@ -55,8 +55,14 @@ export const errors = {
     new AppError('InvalidParameter', `The specified parameter ${name} is not valid: it was given more than once.`, 400, { param: name }),
   invalidFormat: (value: string) =>
     new AppError('InvalidParameter.Format', `Format must be JSON or XML, not "${value}".`, 400, { param: 'Format' }),
-  invalidVoice: (voice: string) =>
-    new AppError('InvalidParameter.Voice', `The voice "${voice}" is not known. ListSmartVoiceGroups lists the voices.`, 400, { param: 'EditingConfig.voice' }),
+  /** `from`: where the name came from; the message says so unless it is EditingConfig.voice. */
+  invalidVoice: (voice: string, from: 'EditingConfig.voice' | 'EditingConfig.customizedVoice' | 'InputConfig' = 'EditingConfig.voice') =>
+    new AppError(
+      'InvalidParameter.Voice',
+      `The ${from === 'EditingConfig.customizedVoice' ? 'customizedVoice' : 'voice'} "${voice}"${from === 'InputConfig' ? ' named in the SSML (<speak voice>)' : ''} is not known. ListSmartVoiceGroups lists the voices.`,
+      400,
+      { param: from },
+    ),
   invalidSsml: (reason: string, position?: { line: number; column: number }) =>
     new AppError(
       'InvalidParameter.Ssml',

@@ -39,23 +39,27 @@ function abortIfNeeded(signal: AbortSignal | undefined) {
 }
 
 export function createSpeechService({ engines, resolver }: { engines: Partial<Record<'espeak' | 'sherpa', TtsEngine>>; resolver: () => VoiceResolverPort }) {
-  function resolveVoice(name: string): ResolvedVoice {
+  function resolveVoice(name: string, from: Parameters<typeof errors.invalidVoice>[1] = 'EditingConfig.voice'): ResolvedVoice {
     const voice = resolver().resolve(name);
-    if (!voice) throw errors.invalidVoice(name);
-    if (!engines[voice.engineVoice.engine]) throw errors.invalidVoice(name);
+    if (!voice || !engines[voice.engineVoice.engine]) throw errors.invalidVoice(name, from);
     return voice;
   }
 
+  /** The job's voice before any SSML: customizedVoice wins over voice. */
+  function editingVoice(editing: EditingConfig): ResolvedVoice {
+    return editing.customizedVoice !== undefined ? resolveVoice(editing.customizedVoice, 'EditingConfig.customizedVoice') : resolveVoice(editing.voice);
+  }
+
   function plan({ inputText, editing, normalize }: { inputText: string; editing: EditingConfig; normalize: boolean }): SpeechPlan {
-    let voice = resolveVoice(editing.customizedVoice ?? editing.voice);
+    let voice = editingVoice(editing);
     let parsed = parseInput(inputText, { language: voice.language, maxChars: MAX_INPUT_CHARS, normalize });
     if (parsed.overrides.voice) {
-      const override = resolveVoice(parsed.overrides.voice);
+      const override = resolveVoice(parsed.overrides.voice, 'InputConfig');
       // Numbers and dates are read in the voice's language, so a different voice may mean a different reading.
       if (override.language !== voice.language && normalize) parsed = parseInput(inputText, { language: override.language, maxChars: MAX_INPUT_CHARS, normalize });
       voice = override;
     }
-    const segmentVoices = parsed.segments.map((segment) => (segment.voice ? resolveVoice(segment.voice) : voice));
+    const segmentVoices = parsed.segments.map((segment) => (segment.voice ? resolveVoice(segment.voice, 'InputConfig') : voice));
     return { ...outputSettings({ voice, overrides: parsed.overrides, editing }), segmentVoices, parsed };
   }
 
@@ -75,7 +79,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
       const { voice, format, sampleRate, volume, speechRate, pitchRate } = plan({ inputText, editing, normalize: false });
       return { voice, format, sampleRate, volume, speechRate, pitchRate };
     }
-    const voice = resolveVoice(editing.customizedVoice ?? editing.voice);
+    const voice = editingVoice(editing);
     checkPlainText(inputText, MAX_INPUT_CHARS);
     return outputSettings({ voice, overrides: {}, editing });
   }

@@ -94,3 +94,15 @@ describe('Format=XML on the WatchSmartJob route (reference §7.6)', () => {
     expect(await unsigned.text()).toContain('<Code>MissingAccessKeyId</Code>');
   });
 });
+
+describe('an unknown voice is refused naming where it came from', () => {
+  it.each([
+    ['EditingConfig.voice', { EditingConfig: JSON.stringify({ voice: 'Nobody' }) }, /^The voice "Nobody" is not known/],
+    ['EditingConfig.customizedVoice', { EditingConfig: JSON.stringify({ voice: 'Siqi', customizedVoice: 'my-clone' }) }, /^The customizedVoice "my-clone" is not known/],
+    ['the SSML', { EditingConfig: JSON.stringify({ voice: 'Siqi' }), InputConfig: '<speak voice="Nobody">你好。</speak>' }, /^The voice "Nobody" named in the SSML \(<speak voice>\) is not known/],
+  ])('%s', async (_where, params, message) => {
+    const { status, body } = await send('SubmitAudioProduceJob', { ...SUBMIT, ...params });
+    expect({ status, code: body.Code }).toEqual({ status: 400, code: 'InvalidParameter.Voice' });
+    expect(body.Message).toMatch(message);
+  });
+});
