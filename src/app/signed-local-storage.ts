@@ -26,7 +26,11 @@ export function withSignedUrls(storage: ObjectStorage, { secret, ttlSeconds, now
     async objectUrl(args) {
       const unsigned = new URL(await storage.objectUrl(args));
       const expiresAt = nowSeconds() + (args.ttlSeconds ?? ttlSeconds);
-      return `${unsigned.origin}${signBucketPath({ path: unsigned.pathname, secret, expiresAt })}`;
+      // A public URL with a path (https://example.com/narrate behind a proxy that strips /narrate):
+      // the server sees /buckets/…, so that is what is signed; the prefix stays in front.
+      const prefix = new URL(args.publicBaseUrl).pathname.replace(/\/+$/, '');
+      const served = prefix !== '' && unsigned.pathname.startsWith(`${prefix}/`) ? unsigned.pathname.slice(prefix.length) : unsigned.pathname;
+      return `${unsigned.origin}${prefix}${signBucketPath({ path: served, secret, expiresAt })}`;
     },
   };
 }

@@ -57,6 +57,15 @@ export function needsFreshUrl({ url, receivedAt, now }: { url: string; receivedA
 }
 
 /**
+ * The path this server is reached under, from the console page's own path: '' for `/console/`,
+ * `/narrate` for `/narrate/console/` (a proxy that strips that prefix before Narrate sees it).
+ */
+export function serverPrefix(pagePath: string): string {
+  const consoleAt = pagePath.indexOf('/console');
+  return consoleAt >= 0 ? pagePath.slice(0, consoleAt) : '';
+}
+
+/**
  * A signed URL of this server's local buckets (`…/buckets/…?Expires=…&Signature=…`, the path
  * prefix the same as the page's before `/console/`) on another origin becomes page-relative: the
  * signature covers the path only, and the page's own origin is known to reach this server. Any
@@ -71,8 +80,7 @@ export function reachableUrl(url: string, page: { origin: string; pathname: stri
   }
   if (parsed.origin === page.origin) return url;
   if (!parsed.searchParams.has('Expires') || !parsed.searchParams.has('Signature')) return url;
-  const consoleAt = page.pathname.indexOf('/console');
-  const pagePrefix = consoleAt >= 0 ? page.pathname.slice(0, consoleAt) : '';
+  const pagePrefix = serverPrefix(page.pathname);
   const bucketsAt = parsed.pathname.indexOf('/buckets/');
   if (bucketsAt < 0 || parsed.pathname.slice(0, bucketsAt) !== pagePrefix) return url;
   return `${parsed.pathname}${parsed.search}`;

@@ -1,6 +1,7 @@
 /** The console shell: who is signed in, the language, and the three panels. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createIceClient, IceError, type IceClient } from '../api/ice-client.js';
+import { serverPrefix } from '../models/media-url.js';
 import type { AccessKey } from '../api/signature.js';
 import { type Locale, preferredLocale, translator } from '../i18n/messages.js';
 import { I18nContext } from './i18n-context.js';
@@ -9,6 +10,9 @@ import { SignIn } from './sign-in.js';
 import { SubmitPanel } from './submit-panel.js';
 import { JobsPanel } from './jobs-panel.js';
 import { ResultPanel } from './result-panel.js';
+
+/** Where the API answers: the page's own path before /console (a proxy may have added a prefix). */
+const SERVER = serverPrefix(window.location.pathname);
 
 const KEY_STORAGE = 'narrate.console.key';
 const LOCALE_STORAGE = 'narrate.console.locale';
@@ -79,7 +83,7 @@ export function App() {
   function probe(key: AccessKey | null) {
     setChecking(key === null);
     setProbeError(null);
-    const anonymous = createIceClient({ key: null });
+    const anonymous = createIceClient({ baseUrl: SERVER, key: null });
     const allowed = () => {
       setAnonymousAllowed(true);
       if (!key) setClient(anonymous);
@@ -98,12 +102,12 @@ export function App() {
   // A key from this tab's session wins; the probe still runs, to offer going back to anonymous access.
   useEffect(() => {
     const key = storedKey();
-    if (key) setClient(createIceClient({ key }));
+    if (key) setClient(createIceClient({ baseUrl: SERVER, key }));
     probe(key);
   }, []);
 
   async function signIn(key: AccessKey): Promise<void> {
-    const candidate = createIceClient({ key });
+    const candidate = createIceClient({ baseUrl: SERVER, key });
     try {
       await candidate.call('ListSmartVoiceGroups');
     } catch (error) {
@@ -118,7 +122,7 @@ export function App() {
   function signOut() {
     sessionStorage.removeItem(KEY_STORAGE);
     setSelectedJobId(null);
-    setClient(anonymousAllowed ? createIceClient({ key: null }) : null);
+    setClient(anonymousAllowed ? createIceClient({ baseUrl: SERVER, key: null }) : null);
     setWantKey(false);
   }
 

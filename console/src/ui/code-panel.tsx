@@ -5,6 +5,7 @@ import type { SmartHandleJob } from '../api/ice-types.js';
 import { paramsOfJob } from '../models/submit-form.js';
 import { curlCommand, popCoreSnippet } from '../models/snippets.js';
 import { useI18n } from './i18n-context.js';
+import { serverPrefix } from '../models/media-url.js';
 
 function CopyButton({ text }: { text: string }) {
   const { t } = useI18n();
@@ -27,7 +28,8 @@ function CopyButton({ text }: { text: string }) {
 
 export function CodePanel({ client, job }: { client: IceClient; job: SmartHandleJob }) {
   const { t } = useI18n();
-  const endpoint = window.location.origin;
+  // The snippets call the API where this page reached it, prefix included (pop-core takes an endpoint with a path).
+  const endpoint = `${window.location.origin}${serverPrefix(window.location.pathname)}`;
   const params = paramsOfJob(job);
   const [curl, setCurl] = useState('');
   const [open, setOpen] = useState(false);

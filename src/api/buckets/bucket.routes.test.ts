@@ -150,6 +150,19 @@ describe('signed bucket URLs resolve exactly the key they encode', () => {
   });
 });
 
+describe('a public URL with a path prefix (behind a proxy that strips it)', () => {
+  it('keeps the prefix in the MediaUrl and signs the path the server sees', async () => {
+    const url = new URL(await storage.objectUrl({ bucket: 'dd', key: 'dir/50% off ünï (1)+x.mp3', publicBaseUrl: `${publicBaseUrl}/narrate/` }));
+    expect(url.pathname.startsWith('/narrate/buckets/dd/dir/')).toBe(true);
+    // What the proxy forwards: the same URL without its prefix.
+    const answer = await send(url.pathname.slice('/narrate'.length) + url.search);
+    expect(answer.status).toBe(200);
+    expect(answer.body.toString('utf8')).toBe('bytes of the nested one');
+    // The prefix itself reaching the server is not a bucket path.
+    expect((await send(url.pathname + url.search)).status).toBe(404);
+  });
+});
+
 describe('byte ranges', () => {
   const get = async (range: string, extra: Record<string, string> = {}) => send(await signedPath('dd', 'big.mp3'), { headers: { range, ...extra } });
 

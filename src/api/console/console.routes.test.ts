@@ -24,7 +24,7 @@ describe('console static routes', () => {
   });
 
   it('redirects /console to /console/ and serves the page, revalidated', async () => {
-    expect((await app.inject('/console')).headers.location).toBe('/console/');
+    expect((await app.inject('/console')).headers.location).toBe('console/');
     const page = await app.inject('/console/');
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');

@@ -51,7 +51,8 @@ export function registerConsoleRoutes(app: FastifyInstance, { distDir = consoleD
       return null;
     }
   };
-  app.get('/console', async (_request, reply) => reply.redirect('/console/'));
+  // Relative, so a client that reached /console through a prefix (/narrate/console) lands on /narrate/console/.
+  app.get('/console', async (_request, reply) => reply.redirect('console/'));
   app.get('/console/*', async (request, reply) => {
     const wanted = (request.params as { '*': string })['*'] || 'index.html';
     const asset = await serve(wanted);
