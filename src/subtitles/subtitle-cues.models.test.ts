@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSync, type NodeCue } from 'subtitle';
-import { buildCues, displayWidth, splitToWidth, toSrt, toVtt } from './subtitle-cues.models.js';
+import { buildCues, displayWidth, splitToWidth } from './subtitle-cues.models.js';
+import { toSrt, toVtt } from './subtitle-formats.models.js';
 
 const cuesOf = (text: string) => parseSync(text).filter((node): node is NodeCue => node.type === 'cue');
 

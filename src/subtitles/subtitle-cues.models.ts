@@ -1,7 +1,8 @@
 /**
  * Subtitle cues from sentence timings. A sentence that is too long for one cue is split at natural
  * points (punctuation, then spaces, then — for CJK — between characters), and its time is shared
- * out in proportion to the display width of each part. Pure.
+ * out in proportion to the display width of each part. Pure. The file formats are in
+ * subtitle-formats.models.ts.
  */
 
 export interface TimedText {
@@ -35,7 +36,17 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-const BREAK_AFTER = /[，。！？；：、,.!?;:…]/u;
+/** Chinese punctuation ends a phrase wherever it stands. */
+const CJK_BREAK_AFTER = /[，。！？；：、…]/u;
+/** Western punctuation ends one only before a space: "3.14", "1,000" and "example.com" stay whole. */
+const LATIN_BREAK_AFTER = /[,.!?;:]/u;
+
+function breaksAfter(chars: readonly string[], index: number): boolean {
+  const char = chars[index]!;
+  if (CJK_BREAK_AFTER.test(char)) return true;
+  const next = chars[index + 1];
+  return LATIN_BREAK_AFTER.test(char) && (next === undefined || next === ' ' || WIDE.test(next));
+}
 
 /** Splits text into pieces no wider than `columns`, preferring punctuation, then spaces. */
 export function splitToWidth(text: string, columns: number): string[] {
@@ -52,7 +63,7 @@ export function splitToWidth(text: string, columns: number): string[] {
     let cut = -1;
     // Prefer the last punctuation mark, unless it leaves a very short first piece.
     for (let i = limit - 1; i >= Math.floor(limit / 3); i -= 1) {
-      if (BREAK_AFTER.test(chars[i]!)) {
+      if (breaksAfter(chars, i)) {
         cut = i + 1;
         break;
       }
@@ -68,7 +79,7 @@ export function splitToWidth(text: string, columns: number): string[] {
     if (cut <= 0) {
       cut = Math.max(1, limit);
       // A punctuation mark never starts a line (CJK line-breaking rule): take one character fewer.
-      if (cut > 1 && cut < chars.length && BREAK_AFTER.test(chars[cut]!)) cut -= 1;
+      if (cut > 1 && cut < chars.length && (CJK_BREAK_AFTER.test(chars[cut]!) || LATIN_BREAK_AFTER.test(chars[cut]!))) cut -= 1;
     }
     pieces.push(chars.slice(0, cut).join('').trim());
     rest = chars.slice(cut).join('').trim();
@@ -104,21 +115,4 @@ export function buildCues(timings: readonly TimedText[], options: CueOptions = D
     });
   }
   return cues;
-}
-
-function clock(ms: number, separator: ',' | '.'): string {
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = Math.floor((ms % 60_000) / 1000);
-  const rest = ms % 1000;
-  const pad = (value: number, size = 2) => String(value).padStart(size, '0');
-  return `${pad(h)}:${pad(m)}:${pad(s)}${separator}${pad(rest, 3)}`;
-}
-
-export function toSrt(cues: readonly Cue[]): string {
-  return cues.map((cue) => `${cue.index}\n${clock(cue.startMs, ',')} --> ${clock(cue.endMs, ',')}\n${cue.text}\n`).join('\n');
-}
-
-export function toVtt(cues: readonly Cue[]): string {
-  return `WEBVTT\n\n${cues.map((cue) => `${cue.index}\n${clock(cue.startMs, '.')} --> ${clock(cue.endMs, '.')}\n${cue.text}\n`).join('\n')}`;
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { ObjectStorage } from '../storage/storage.types.js';
 import { contentTypeForKey } from '../storage/object-key.models.js';
 import type { SidecarWriter } from '../worker/worker.js';
-import { buildCues, toSrt, toVtt } from './subtitle-cues.models.js';
+import { buildCues } from './subtitle-cues.models.js';
+import { toSrt, toVtt } from './subtitle-formats.models.js';
 
 
 export function sidecarBaseKey(audioKey: string): string {

@@ -182,7 +182,7 @@ describe('normalising English text', () => {
     ['2020–2024', 'twenty twenty to twenty twenty-four'],
     ['Save 20%-30% today.', 'Save twenty percent to thirty percent today.'],
     ['20-30% off', 'twenty to thirty percent off'],
-    ['open 9:00-17:00', "open nine o'clock to seventeen o'clock"],
+    ['open 9:00-17:00', "open nine o'clock to seventeen hundred"],
     // An hour with am/pm and no minutes: eSpeak reads a bare "am" like the verb.
     ['Open 10 am to 7pm.', 'Open ten a m to seven p m.'],
     ['Call +1 555 123 4567.', 'Call plus one, five five five, one two three, four five six seven.'],

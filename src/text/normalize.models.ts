@@ -5,7 +5,7 @@
  */
 import { type ReadingLanguage, languageAround } from './language.models.js';
 import { MONTHS, enCardinal, enDecade, enDigits, enFraction, enMoney, enNumber, enOrdinal, enYear, isYearLike } from './numbers-en.models.js';
-import { LIANG_MEASURE_WORDS, ZH_SCALE_WORDS, zhCardinal, zhDigits, zhFraction, zhNumber, zhYuan } from './numbers-zh.models.js';
+import { LIANG_MEASURE_WORDS, ZH_SCALE_WORDS, zhCardinal, zhCount, zhDigits, zhFraction, zhNumber, zhYuan } from './numbers-zh.models.js';
 import { SPAN_PATTERN, readSpan } from './ranges.models.js';
 import { type UnitMatch, readWithUnit, unitAfterNumber } from './units.models.js';
 
@@ -28,13 +28,15 @@ const PATTERN = new RegExp(
     String.raw`(?<money>(?<cur>[$¥￥€£])\s?(?<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?<scale>\s?(?:${ZH_SCALE_WORDS})|\s?(?:thousand|million|billion|trillion)(?![A-Za-z]))?)`,
     String.raw`(?<decade>(?<![\w.])(?<apostrophe>['’])?(?<dec>\d{3}0|[1-9]0)s(?![A-Za-z\d]))`,
     DOTTED,
+    // ".5": a decimal written without its leading zero (not the end of "v2.5" or of a sentence before a number).
+    String.raw`(?<bareDecimal>(?<![\w.,])\.(?<bd>\d+)(?![\d.])(?<bdPct>[%％])?)`,
     NUMBER,
   ].join('|'),
   'g',
 );
 
-/** Where a token can start: a digit, a currency sign, the sign/bracket of a number or phone number, or the ' of '80s. */
-const TOKEN_START = /[\d$¥￥€£+(\-−'’]/g;
+/** Where a token can start: a digit, a currency sign, the sign/bracket of a number or phone number, the ' of '80s, or the point of ".5". */
+const TOKEN_START = /[\d$¥￥€£+(\-−'’.]/g;
 const STICKY_PATTERN = new RegExp(PATTERN.source, 'y');
 /** When a token turns out not to be what its shape suggested (month 13, 5/1), its numbers are read one by one. */
 const FALLBACK_PATTERN = new RegExp(`${DOTTED}|${NUMBER}`, 'y');
@@ -137,6 +139,12 @@ function readToken({ groups, match, lang, before, after, unit }: {
     return lang === 'zh' && spoken.endsWith(unit) && after.startsWith(unit) ? spoken.slice(0, -unit.length) : spoken;
   }
   if (groups.decade) return readDecade({ digits: groups.dec!, apostrophe: groups.apostrophe !== undefined, before, lang });
+  if (groups.bareDecimal) {
+    // Said as written in English ("point five"); Chinese always says the zero (零点五).
+    const number = lang === 'zh' ? zhNumber(`0.${groups.bd}`) : `point ${enDigits(groups.bd!)}`;
+    if (!groups.bdPct) return number;
+    return lang === 'zh' ? `百分之${number}` : `${number} percent`;
+  }
   if (groups.dotted) return match.split('.').map((part) => readNumber(part, lang)).join(lang === 'zh' ? '点' : ' point ');
   if (groups.number) return readNumberToken({ groups, lang, before, after, unit });
   return undefined;
@@ -171,7 +179,8 @@ function readNumberToken({ groups, lang, before, after, unit }: {
     const ordinal = before.endsWith('第');
     if (/^\d{4}$/.test(num) && frac === '' && !negative && after.startsWith('年')) spoken = zhDigits(num);
     else if (num === '2' && frac === '' && !negative && !groups.pct && !ordinal && takesLiang({ unit, before, after })) spoken = '两';
-    else spoken = zhNumber(num + frac, { ordinal });
+    // An amount of money says its decimals as far as they go: 12.50元 is 十二点五元, not 十二点五零元.
+    else spoken = zhNumber(num + (ZH_CURRENCY_AFTER.test(after) ? frac.replace(/\.?0+$/, '') : frac), { ordinal });
   } else if (frac === '' && !negative && !groups.pct && !unit && isEnglishYear({ num, before, after })) {
     spoken = enYear(num);
   } else {
@@ -183,6 +192,9 @@ function readNumberToken({ groups, lang, before, after, unit }: {
   if (unit) return sign + readWithUnit({ spoken, match: unit, lang });
   return sign + spoken;
 }
+
+/** Currency words written after an amount. */
+const ZH_CURRENCY_AFTER = /^(?:元|块|美元|欧元|英镑|港币|日元)/;
 
 /** A cue word right before a number; "号", "是"/"为", a colon or a space may come between. */
 const zhCueBefore = (words: string) => new RegExp(`(?:${words})(?:号)?(?:是|为)?[:：]?\\s*$`);
@@ -274,7 +286,8 @@ export function readTime({ hour, minute, second, ampm, lang }: {
     return out;
   }
   let out = enCardinal(String(h));
-  if (m === 0) out += pm === undefined ? " o'clock" : '';
+  // On the hour: "nine o'clock", "nine p m"; a 24-hour time past noon or at zero is "fourteen hundred".
+  if (m === 0) out += pm !== undefined ? '' : h === 0 || h > 12 ? ' hundred' : " o'clock";
   else out += m < 10 ? ` oh ${enCardinal(String(m))}` : ` ${enCardinal(String(m))}`;
   if (s !== undefined && s > 0) out += ` and ${enCardinal(String(s))} ${s === 1 ? 'second' : 'seconds'}`;
   if (pm !== undefined) out += pm ? ' p m' : ' a m';
@@ -307,7 +320,7 @@ const SCALES: Readonly<Record<string, number>> = { thousand: 3, million: 6, bill
 export function readMoney({ symbol, amount, scale, lang }: { symbol: string; amount: string; scale?: string; lang: ReadingLanguage }): string {
   const currency = CURRENCIES[symbol] ?? CURRENCIES.$;
   if (scale !== undefined && SCALES[scale.toLowerCase()] !== undefined) return readScaledMoney({ currency, amount: amount.replace(/,/g, ''), scale: scale.toLowerCase(), lang });
-  if (lang === 'zh') return currency.zh === '元' ? zhYuan(amount) : zhNumber(amount) + currency.zh;
+  if (lang === 'zh') return currency.zh === '元' ? zhYuan(amount) : (/^\d+$/.test(amount) ? zhCount(amount) : zhNumber(amount)) + currency.zh;
   // Trailing zeros of a decimal reading are noise: "¥12.50" → "twelve point five yuan".
   const trimmed = currency.en.cent ? amount : amount.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   return enMoney(trimmed, currency.en);

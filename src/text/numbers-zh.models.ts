@@ -26,7 +26,10 @@ export function zhCardinal(integer: string, options: { ordinal?: boolean } = {})
   let out = '';
   let zeroPending = false;
   groups.forEach((group, index) => {
-    const unit = BIG_UNITS[groups.length - 1 - index];
+    let unit = BIG_UNITS[groups.length - 1 - index];
+    // Over a 万亿 the 亿 group still follows: 1,2345,0000,0000 is 一万二千三百四十五亿, the 万 of the 亿s,
+    // so the top group takes 万 alone unless no 亿 group comes after it (一万亿).
+    if (unit === '万亿' && Number(groups[index + 1]) !== 0) unit = '万';
     const value = Number(group);
     if (value === 0) {
       if (out !== '') zeroPending = true;
@@ -72,19 +75,29 @@ export function zhNumber(text: string, options: { ordinal?: boolean } = {}): str
   return out;
 }
 
-/** Measure words and units after which a lone 2 is read 两 ("2个" → "两个", "2点" → "两点", "2亿" → "两亿"). */
-export const LIANG_MEASURE_WORDS = /^(?:千|万|亿|个|位|只|本|次|张|条|件|天|点|岁|年|周|种|名|台|辆|家|份|杯|斤|公里|千米|米|小时|分钟|秒钟|倍|口|双|对|块|层|间|句|遍)/;
+/** Measure words and units after which a lone 2 is read 两 ("2个" → "两个", "2点" → "两点", "2亿" → "两亿", "2元" → "两元"). */
+export const LIANG_MEASURE_WORDS = /^(?:千|万|亿|元|美元|欧元|英镑|角|毛|个|位|只|本|次|张|条|件|天|点|岁|年|周|种|名|台|辆|家|份|杯|斤|公里|千米|米|小时|分钟|秒钟|倍|口|双|对|块|层|间|句|遍)/;
 
-/** Whole-yuan amount with jiao and fen: "12.50" → "十二元五角". */
+/**
+ * Whole-yuan amount with jiao and fen: "12.50" → "十二元五角", "2" → "两元" (2 before a measure word is
+ * 两), "0.5" → "五角" (no one says 零元 before the jiao).
+ */
 export function zhYuan(amount: string): string {
   const [integer, fraction = ''] = amount.replace(/,/g, '').split('.');
   if (fraction.length > 2) return zhNumber(amount.replace(/,/g, '')) + '元';
   const jiao = fraction[0] ?? '0';
   const fen = fraction[1] ?? '0';
-  let out = zhCardinal(integer || '0') + '元';
-  if (jiao !== '0') out += zhDigits(jiao) + '角';
-  if (fen !== '0') out += (jiao === '0' ? '零' : '') + zhDigits(fen) + '分';
+  const whole = integer || '0';
+  const noYuan = /^0+$/.test(whole) && (jiao !== '0' || fen !== '0');
+  let out = noYuan ? '' : zhCount(whole) + '元';
+  if (jiao !== '0') out += zhCount(jiao) + '角';
+  if (fen !== '0') out += (jiao === '0' && !noYuan ? '零' : '') + zhCount(fen) + '分';
   return out;
+}
+
+/** A whole number of things before a measure word: a lone 2 is 两 (两元, 两角, 两个). */
+export function zhCount(integer: string): string {
+  return /^0*2$/.test(integer) ? '两' : zhCardinal(integer);
 }
 
 /** Scale words written after a number (2万, ¥1.5亿, 3千万), longest first, as a regular expression source. */

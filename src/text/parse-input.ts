@@ -14,8 +14,12 @@ import { NEUTRAL_PROSODY } from './ssml-attributes.js';
 import { readSsml } from './ssml-parse.js';
 import type { ParsedInput, ParseOptions, SpeakOverrides, SpeechPiece, SpeechSegment } from './text.types.js';
 
-/** SSML is recognised by a <speak> tag (not by "<speaker>" or other words starting the same way). */
-const SPEAK_TAG = /<speak[\s>/]/;
+/**
+ * SSML is recognised by a <speak> tag, opening or closing, in any letter case (not by "<speaker>" or
+ * other words starting the same way). A closing tag alone or a miscased one is still SSML, just
+ * malformed: read as plain text, its markup would be spoken aloud instead of refused with a position.
+ */
+const SPEAK_TAG = /<\/?speak[\s>/]/i;
 
 export function isSsmlInput(input: string): boolean {
   return SPEAK_TAG.test(input);

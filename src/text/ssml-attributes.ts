@@ -165,7 +165,8 @@ export function parseSpeakAttribute(name: string, value: string): Parsed<Partial
       return ok({ format });
     }
     case 'sampleRate': {
-      const rate = Number(value.trim());
+      // Decimal digits only, as for the numbers in EditingConfig: Number() would also take "0x3E80" or "16e3".
+      const rate = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
       if (!SAMPLE_RATES.includes(rate)) return fail(`sampleRate="${value}" must be one of ${SAMPLE_RATES.join(', ')}`);
       return ok({ sampleRate: rate });
     }

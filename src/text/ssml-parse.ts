@@ -20,6 +20,7 @@ import {
   type Parsed,
 } from './ssml-attributes.js';
 import type { PieceProsody, SpeakOverrides } from './text.types.js';
+import { createBrokenTagFinder } from './ssml-broken-tag.js';
 import { createPositionMapper } from './text-position.js';
 
 const ROOT = 'narrate-synthetic-root';
@@ -36,6 +37,8 @@ const ALLOWED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   w: ['role'],
   prosody: ['rate', 'pitch', 'volume'],
 };
+
+const findBrokenTag = createBrokenTagFinder(Object.keys(ALLOWED_ATTRIBUTES));
 
 const SAY_AS: Readonly<Record<string, SayAsKind>> = {
   cardinal: 'cardinal',
@@ -110,6 +113,11 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
   const overrides: SpeakOverrides = {};
   const stack: Frame[] = [];
   let tagStart = 0;
+  /** Where the text after the last tag, comment or CDATA section starts in the input. */
+  let rawTextStart = 0;
+  const markupEnded = () => {
+    rawTextStart = toOriginal(parser.position);
+  };
   let speakBlocks = 0;
   let textOutsideBlocks = false;
   let silenceMs = 0;
@@ -122,6 +130,19 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
   const onText = (text: string) => {
     const frame = top();
     if (!frame) return; // whitespace after the synthetic root closes
+    // The text as written (entities not yet decoded, so an escaped "&gt;" is no tag): from the end of
+    // the last markup to the "<" saxes has just read.
+    const raw = input.slice(rawTextStart, toOriginal(parser.position - 1));
+    const broken = findBrokenTag(raw);
+    if (broken) {
+      fail(`"${broken.piece}" in the text looks like part of a tag (a "<" missing or a ">" too early); write &lt; and &gt; for literal ones`, rawTextStart + broken.index);
+    }
+    readText(text);
+  };
+
+  const readText = (text: string) => {
+    const frame = top();
+    if (!frame) return;
     if (frame.name === ROOT && text.trim() !== '') textOutsideBlocks = true;
     if (frame.name === 'break') {
       if (text.trim() !== '') fail('<break> must be empty', frame.start);
@@ -140,6 +161,7 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
   });
 
   parser.on('opentag', (tag) => {
+    markupEnded();
     const parent = top();
     if (!parent) {
       stack.push({ name: tag.name, start: 0, prosody: NEUTRAL_PROSODY, content: '', attributes: {} });
@@ -148,7 +170,11 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
     const start = tagStart;
     const name = tag.name;
     const allowed = ALLOWED_ATTRIBUTES[name];
-    if (!allowed) fail(`unknown tag <${name}>`, start);
+    if (!allowed) {
+      // XML names are case-sensitive: <Speak> is not <speak>, and saying so is the useful answer.
+      const hint = ALLOWED_ATTRIBUTES[name.toLowerCase()] ? ` (SSML tags are lower case: <${name.toLowerCase()}>)` : '';
+      fail(`unknown tag <${name}>${hint}`, start);
+    }
     if (parent.name === ROOT && name !== 'speak') fail(`<${name}> must be inside <speak>`, start);
     if (TEXT_ONLY.has(parent.name)) fail(`<${parent.name}> may contain only text, not <${name}>`, start);
     const attributes: Record<string, string> = {};
@@ -223,6 +249,7 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
   });
 
   parser.on('closetag', (tag) => {
+    markupEnded();
     const open = top();
     // saxes closes inner tags implicitly before it reports a mismatched close tag; we refuse instead.
     if (open && open.name !== ROOT && !tag.isSelfClosing) {
@@ -283,7 +310,12 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
   });
 
   parser.on('text', onText);
-  parser.on('cdata', onText);
+  // CDATA is literal text by definition: whatever it holds was meant to be read.
+  parser.on('cdata', (text) => {
+    markupEnded();
+    readText(text);
+  });
+  parser.on('comment', markupEnded);
   parser.on('doctype', () => fail('a DOCTYPE is not allowed in SSML', 0));
   parser.on('processinginstruction', () => fail('processing instructions are not allowed in SSML', Math.max(0, toOriginal(parser.position) - 1)));
   parser.on('error', (error) => {

@@ -222,6 +222,28 @@ describe('malformed SSML', () => {
   });
   it('columns count characters, not UTF-16 units', () => expectSsmlError('<speak>😀😀<bad/></speak>', { line: 1, column: 10 }, /unknown tag/));
   it('conflicting output formats between blocks', () => expectSsmlError('<speak encodeType="mp3">a</speak>\n<speak encodeType="wav">b</speak>', { line: 2, column: 1 }, /encodeType/));
+  it('a closing </speak> with no opening one, or a miscased <Speak>, is SSML to refuse, not plain text to read aloud', () => {
+    expectSsmlError('Hello there.</speak>', { line: 1, column: 13 }, /closing tag without a matching opening tag/);
+    expectSsmlError('speak>Hello.</speak>', { line: 1, column: 13 }, /closing tag without a matching opening tag/);
+    expectSsmlError('<Speak>Hello.</Speak>', { line: 1, column: 1 }, /unknown tag <Speak> \(SSML tags are lower case: <speak>\)/);
+    expect(parse('The <speaker> left; </speakers> too.', 'en').isSsml).toBe(false);
+  });
+  it('a self-closing tag that lost its "<" is refused where it stands, not read as words', () => {
+    expectSsmlError('<speak>你好break time="1s"/>世界</speak>', { line: 1, column: 10 }, /"break time="1s"\/>" in the text looks like part of a tag/);
+    expectSsmlError('<speak>One.\n  break/></speak>', { line: 2, column: 3 }, /"break\/>"/);
+  });
+  it('attributes cut off by a ">" typed too early are refused, not read as words', () => {
+    expectSsmlError('<speak rate="100">\n volume="50">你好</speak>', { line: 2, column: 2 }, /"volume="50">" in the text looks like part of a tag/);
+  });
+  it('escaped or CDATA text that looks like a tag is the user\'s own text and is read', () => {
+    expect(parse('<speak>Type break time=&quot;1s&quot;/&gt; here.</speak>', 'en').segments[0].text).toBe('Type break time="1s"/> here.');
+    expect(parse('<speak><![CDATA[a="1"> and break/>]]></speak>', 'en').segments[0].text).toBe('a="1"> and break/>');
+    expect(parse('<speak>a > b, yes> no</speak>', 'en').segments.map((s) => s.text)).toEqual(['a > b,', 'yes> no']);
+  });
+  it('sampleRate in decimal digits only, as numbers in EditingConfig', () => {
+    for (const value of ['0x3E80', '16000.0', '16e3', '+16000']) expectSsmlError(`<speak sampleRate="${value}">x</speak>`, { line: 1, column: 1 }, /sampleRate/);
+    expect(parse('<speak sampleRate="16000">x</speak>').overrides.sampleRate).toBe(16000);
+  });
   it('a DOCTYPE is refused', () => {
     expect(() => parse('<!DOCTYPE x [<!ENTITY a "b">]><speak>&a;</speak>')).toThrow(/InputConfig is not valid/);
   });
