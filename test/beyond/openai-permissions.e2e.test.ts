@@ -132,7 +132,8 @@ describe('keys that are not valid stay 401 invalid_api_key', () => {
       const error = await refusal(call());
       expect(error, token).toBeInstanceOf(AuthenticationError);
       expect((error as AuthenticationError).status).toBe(401);
-      expect((error as AuthenticationError).type).toBe('authentication_error');
+      // OpenAI's type for an incorrect key (the SDK's class comes from the status).
+      expect((error as AuthenticationError).type).toBe('invalid_request_error');
       expect((error as AuthenticationError).code).toBe('invalid_api_key');
     }
   }

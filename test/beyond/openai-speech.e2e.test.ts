@@ -169,17 +169,19 @@ describe('POST /v1/audio/speech through the openai SDK', () => {
 });
 
 describe('authentication and errors in OpenAI’s shape', () => {
-  it('refuses a bad token with 401 authentication_error', async () => {
+  // OpenAI answers an incorrect key with type invalid_request_error, code invalid_api_key, and a
+  // missing one with the same type and no code (the SDK's AuthenticationError either way).
+  it('refuses a bad token with 401 invalid_api_key, and a missing one with 401 and no code', async () => {
     const bad = new OpenAI({ apiKey: 'not-a-secret', baseURL: `${server.url}/v1`, maxRetries: 0 });
     const error = await bad.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'hi' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).status).toBe(401);
-    expect((error as AuthenticationError).type).toBe('authentication_error');
+    expect((error as AuthenticationError).type).toBe('invalid_request_error');
     expect((error as AuthenticationError).code).toBe('invalid_api_key');
     await expect(bad.models.list()).rejects.toBeInstanceOf(AuthenticationError);
     const noToken = await fetch(`${server.url}/v1/models`);
     expect(noToken.status).toBe(401);
-    expect(await noToken.json()).toEqual({ error: { message: expect.any(String), type: 'authentication_error', param: null, code: 'invalid_api_key' } });
+    expect(await noToken.json()).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: null } });
   });
 
   it('counts against the key\'s rate limit: past the burst, 429 rate_limit_error with Retry-After', async () => {

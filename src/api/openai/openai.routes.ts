@@ -1,8 +1,9 @@
 /**
- * OpenAI-compatible speech: POST /v1/audio/speech and GET /v1/models, so the official `openai`
- * SDK works against Narrate by changing baseURL. Audio streams out piece by piece: the first
- * bytes leave as soon as the first sentence is synthesised, and synthesis stops when the client
- * goes away.
+ * OpenAI-compatible speech: POST /v1/audio/speech, GET /v1/models and GET /v1/models/{id}, so the
+ * official `openai` SDK works against Narrate by changing baseURL. Audio streams out piece by
+ * piece: the first bytes leave as soon as the first sentence is synthesised, and synthesis stops
+ * when the client goes away. Everything else under /v1 (unknown paths, wrong methods) answers in
+ * OpenAI's error shape and status too.
  */
 import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,8 +17,27 @@ import { EDITING_DEFAULTS, type EditingConfig } from '../../jobs/editing-config.
 import type { RateLimiter } from '../ice/ice.rate-limit.js';
 import { openAiErrorBody, openAiErrors } from './openai.errors.js';
 
-/** Models a client may name; all are served by the same pipeline (the voice decides the engine). */
-export const OPENAI_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts', 'narrate'] as const;
+/**
+ * Models a client may name; all are served by the same pipeline (the voice decides the engine).
+ * OpenAI's four speech models (the SDK's SpeechModel, the dated snapshot included), `kokoro` as
+ * Kokoro-FastAPI clients send it, and `narrate`.
+ */
+export const OPENAI_MODELS = ['tts-1', 'tts-1-hd', 'gpt-4o-mini-tts', 'gpt-4o-mini-tts-2025-12-15', 'kokoro', 'narrate'] as const;
+/** OpenAI's instructions are at most 4096 characters (its API refuses more). */
+export const MAX_INSTRUCTIONS_CHARS = 4096;
+/**
+ * OpenAI's built-in voices beyond the first six have no catalog entry: each speaks as the catalog
+ * voice of its gender (OpenAI's own descriptions), so code written for `coral` or `marin` works.
+ */
+export const OPENAI_VOICE_ALIASES: Readonly<Record<string, string>> = {
+  ash: 'echo',
+  ballad: 'onyx',
+  coral: 'nova',
+  sage: 'shimmer',
+  verse: 'echo',
+  marin: 'alloy',
+  cedar: 'onyx',
+};
 /** opus is Ogg Opus (RFC 7845) and flac native FLAC, both re-encoded from the pipeline's PCM. */
 export const OPENAI_FORMATS = ['mp3', 'wav', 'pcm', 'opus', 'flac'] as const;
 export type OpenAiFormat = (typeof OPENAI_FORMATS)[number];
@@ -55,18 +75,27 @@ export interface SpeechRequest {
   streamFormat: 'audio' | 'sse';
 }
 
+/** The voice name a request asks for: a string, or OpenAI's custom-voice object `{ "id": … }`. */
+function voiceName(voice: unknown): string | null {
+  const name = typeof voice === 'string' ? voice : typeof voice === 'object' && voice !== null && !Array.isArray(voice) ? (voice as { id?: unknown }).id : undefined;
+  if (typeof name !== 'string' || name.trim() === '') return null;
+  return OPENAI_VOICE_ALIASES[name.toLowerCase()] ?? name;
+}
+
 /** Validates OpenAI's SpeechCreateParams; the error names the offending field as OpenAI does. */
 export function parseSpeechBody(body: unknown): SpeechRequest {
-  if (typeof body !== 'object' || body === null) throw openAiErrors.invalid('body', 'The request body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw openAiErrors.invalid('body', 'The request body must be a JSON object.');
   const fields = body as SpeechBody;
   if (typeof fields.model !== 'string' || !(OPENAI_MODELS as readonly string[]).includes(fields.model)) {
     throw openAiErrors.invalid('model', `model must be one of ${OPENAI_MODELS.join(', ')}.`);
   }
   if (typeof fields.input !== 'string' || fields.input.trim() === '') throw openAiErrors.invalid('input', 'input must be a non-empty string.');
-  if (typeof fields.voice !== 'string' || fields.voice === '') {
-    throw openAiErrors.invalid('voice', 'voice must be a voice name (alloy, echo, fable, onyx, nova, shimmer, or any name ListSmartVoiceGroups lists).');
+  const voice = voiceName(fields.voice);
+  if (voice === null) {
+    throw openAiErrors.invalid('voice', 'voice must be a voice name (an OpenAI voice such as alloy or coral, or any name ListSmartVoiceGroups lists), or {"id": name}.');
   }
-  const format = fields.response_format === undefined ? 'mp3' : fields.response_format;
+  // Absent and null mean the default for every optional field, response_format included.
+  const format = fields.response_format === undefined || fields.response_format === null ? 'mp3' : fields.response_format;
   if (typeof format !== 'string' || !(OPENAI_FORMATS as readonly string[]).includes(format)) {
     const hint = typeof format === 'string' && UNSUPPORTED_FORMATS.includes(format) ? ` ${format} is not supported by this server.` : '';
     throw openAiErrors.invalid('response_format', `response_format must be one of ${OPENAI_FORMATS.join(', ')}.${hint}`);
@@ -75,11 +104,14 @@ export function parseSpeechBody(body: unknown): SpeechRequest {
   if (typeof speed !== 'number' || !Number.isFinite(speed) || speed < 0.25 || speed > 4) throw openAiErrors.invalid('speed', 'speed must be a number from 0.25 to 4.0.');
   const streamFormat = fields.stream_format === undefined || fields.stream_format === null ? 'audio' : fields.stream_format;
   if (streamFormat !== 'audio' && streamFormat !== 'sse') throw openAiErrors.invalid('stream_format', 'stream_format must be "audio" or "sse".');
-  if (fields.instructions !== undefined && fields.instructions !== null && typeof fields.instructions !== 'string') {
-    throw openAiErrors.invalid('instructions', 'instructions must be a string.');
+  if (fields.instructions !== undefined && fields.instructions !== null) {
+    if (typeof fields.instructions !== 'string') throw openAiErrors.invalid('instructions', 'instructions must be a string.');
+    if ([...fields.instructions].length > MAX_INSTRUCTIONS_CHARS) {
+      throw openAiErrors.invalid('instructions', `instructions must be at most ${MAX_INSTRUCTIONS_CHARS} characters.`);
+    }
   }
   // `instructions` (voice direction for gpt-4o-mini-tts) has no counterpart in these engines: accepted and ignored.
-  return { input: fields.input, voice: fields.voice, format: format as OpenAiFormat, speed, streamFormat };
+  return { input: fields.input, voice, format: format as OpenAiFormat, speed, streamFormat };
 }
 
 export function registerOpenAiRoutes(
@@ -100,21 +132,34 @@ export function registerOpenAiRoutes(
   },
 ) {
   // Malformed JSON and the like reach here from Fastify's parser: still OpenAI's error shape.
-  app.setErrorHandler((error, _request, reply) => {
-    const { status, body } = openAiErrorBody(error);
-    return reply.code(status).send(body);
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  // Every OpenAI response names its request (the SDK exposes it as `requestID` on errors and
+  // `_request_id` on results); the audio stream sets it itself, as it writes its own head.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
   });
+
+  /** Any error as OpenAI's body, with Retry-After on a 429 and a log line for a 5xx. */
+  function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+    const { status, body } = openAiErrorBody(error);
+    if (status >= 500) request.log.error({ err: error }, 'openai request failed');
+    const retryAfter = (error as { retryAfterSeconds?: number } | null)?.retryAfterSeconds;
+    if (status === 429 && retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(retryAfter)));
+    return reply.code(status).send(body);
+  }
 
   /**
    * Bearer token = an access key secret, or "id:secret" (unambiguous when two keys share a secret).
-   * A token no active key has is a 401; a valid key without SPEECH_PERMISSION is a 403 naming it.
+   * No token is a 401 without a code, a token no active key has a 401 invalid_api_key, and a valid
+   * key without SPEECH_PERMISSION a 403 naming it.
    */
   async function authenticate(request: FastifyRequest): Promise<string> {
     const header = request.headers.authorization ?? '';
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!token) {
       if (allowAnonymous) return 'anonymous';
-      throw openAiErrors.unauthorized();
+      throw openAiErrors.missingKey();
     }
     const keys = (await findKeys()).filter((key) => key.active);
     // Every key is compared, so the response time says nothing about which one nearly matched.
@@ -129,13 +174,43 @@ export function registerOpenAiRoutes(
     return match.id;
   }
 
-  app.post('/v1/audio/speech', async (request: FastifyRequest, reply: FastifyReply) => {
+  /**
+   * Runs before the body is read (onRequest), as OpenAI checks the key first: a request without a
+   * valid key gets its 401/403 whatever its body, and its body is never parsed.
+   */
+  async function guard(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      const keyId = await authenticate(request);
+      rateLimiter?.consume(keyId);
+    } catch (error) {
+      return sendError(request, reply, error);
+    }
+  }
+  /** The same check without spending the key's rate budget: listing models never did. */
+  async function authOnly(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      await authenticate(request);
+    } catch (error) {
+      return sendError(request, reply, error);
+    }
+  }
+
+  /** The request's path without its query string, capped: it is echoed in an error message. */
+  const pathOf = (request: FastifyRequest) => request.url.split('?')[0].slice(0, 200);
+
+  /** A known /v1 path asked with a method it does not answer: OpenAI's 405, with Allow. */
+  function wrongMethod(allowed: string) {
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      reply.header('allow', allowed);
+      return sendError(request, reply, openAiErrors.wrongMethod(request.method, pathOf(request)));
+    };
+  }
+
+  app.post('/v1/audio/speech', { onRequest: guard }, async (request: FastifyRequest, reply: FastifyReply) => {
     let plan: SpeechPlan;
     let parsed: SpeechRequest;
     let transcoder: PcmTranscoder | undefined;
     try {
-      const keyId = await authenticate(request);
-      rateLimiter?.consume(keyId);
       parsed = parseSpeechBody(request.body);
       // Opus and FLAC are not pipeline formats: the pipeline renders PCM and the route re-encodes it.
       const renderFormat = isExtraFormat(parsed.format) ? 'pcm' : parsed.format;
@@ -144,11 +219,7 @@ export function registerOpenAiRoutes(
       plan = { ...speech.prepare({ inputText: parsed.input, editing }), speedMultiplier: parsed.speed, sampleRate: OPENAI_SAMPLE_RATE, format: renderFormat };
       if (isExtraFormat(parsed.format)) transcoder = await createPcmTranscoder({ format: parsed.format, sampleRate: OPENAI_SAMPLE_RATE });
     } catch (error) {
-      const { status, body } = openAiErrorBody(error);
-      if (status >= 500) request.log.error({ err: error }, 'speech request failed');
-      const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (status === 429 && retryAfter !== undefined) reply.header('retry-after', String(Math.ceil(retryAfter)));
-      return reply.code(status).send(body);
+      return sendError(request, reply, error);
     }
 
     const out = reply.raw;
@@ -203,13 +274,22 @@ export function registerOpenAiRoutes(
 
   // Listing models needs SPEECH_PERMISSION too (403 without it, as speech): it is part of the same
   // OpenAI surface, and clients that probe it to check a connection learn of a missing permission there.
-  app.get('/v1/models', async (request, reply) => {
-    try {
-      await authenticate(request);
-    } catch (error) {
-      const { status, body } = openAiErrorBody(error);
-      return reply.code(status).send(body);
-    }
-    return { object: 'list', data: OPENAI_MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'narrate' })) };
+  const modelObject = (id: string) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'narrate' });
+  app.get('/v1/models', { onRequest: authOnly }, async () => ({ object: 'list', data: OPENAI_MODELS.map(modelObject) }));
+  // client.models.retrieve(id): the model, or OpenAI's 404 model_not_found.
+  app.get('/v1/models/:model', { onRequest: authOnly }, async (request, reply) => {
+    const { model } = request.params as { model: string };
+    if (!(OPENAI_MODELS as readonly string[]).includes(model)) return sendError(request, reply, openAiErrors.modelNotFound(model));
+    return modelObject(model);
   });
+
+  // OpenAI answers a wrong method on a known path with 405, and an unknown /v1 path with 404, both
+  // in its error shape; without these, Fastify's own {statusCode, error, message} would go out.
+  const others = (allowed: string[]) => (['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const).filter((method) => !allowed.includes(method));
+  app.route({ method: others(['POST']), url: '/v1/audio/speech', handler: wrongMethod('POST') });
+  app.route({ method: others(['GET']), url: '/v1/models', handler: wrongMethod('GET, HEAD') });
+  app.route({ method: others(['GET']), url: '/v1/models/:model', handler: wrongMethod('GET, HEAD') });
+  const unknown = async (request: FastifyRequest, reply: FastifyReply) => sendError(request, reply, openAiErrors.unknownUrl(request.method, pathOf(request)));
+  app.all('/v1', unknown);
+  app.all('/v1/*', unknown);
 }
