@@ -2,6 +2,9 @@
  * Helpers for the end-to-end tests of issue 7: scraping /metrics with a strict Prometheus text parser,
  * reading a streamed body chunk by chunk, and parsing server-sent events.
  */
+import OpenAI from 'openai';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestServer, TEST_KEY, type TestServer } from '../support/narrate-server.js';
 import { parsePrometheusText, type Family } from './prometheus-text.js';
 
 export type Families = Map<string, Family>;
@@ -67,4 +70,19 @@ export function parseSse(text: string): Array<{ event: string; data: string }> {
       return { event, data: data.join('\n') };
     })
     .filter((e) => e.data !== '');
+}
+
+/**
+ * For a test file of the OpenAI endpoint: a real server started before its tests (stopped after)
+ * and the official SDK pointed at it, no retries, handed to `use`.
+ */
+export function withOpenAiServer(use: (server: TestServer, client: OpenAI) => void): void {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+    use(server, new OpenAI({ apiKey: TEST_KEY.secret, baseURL: `${server.url}/v1`, maxRetries: 0 }));
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 }

@@ -5,20 +5,17 @@
  * responses (401s, unknown paths, wrong methods, unparsable bodies) in OpenAI's shape and status.
  * A real server on loopback (real eSpeak NG, real encoders) and the real SDK, as a user runs them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI, { AuthenticationError, BadRequestError, NotFoundError } from 'openai';
-import { startTestServer, TEST_KEY, type TestServer } from '../support/narrate-server.js';
+import { TEST_KEY, type TestServer } from '../support/narrate-server.js';
 import { decodeAudio, rms } from '../support/audio-analysis.js';
+import { withOpenAiServer } from './beyond.test-utils.js';
 
 let server: TestServer;
 let client: OpenAI;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new OpenAI({ apiKey: TEST_KEY.secret, baseURL: `${server.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await server?.stop();
+withOpenAiServer((started, sdk) => {
+  server = started;
+  client = sdk;
 });
 
 /** The SDK's params, loosened where the test sends what a JSON client may send (null, an object voice). */

@@ -2,26 +2,22 @@
  * response_format opus and flac through the official `openai` SDK against a real server on
  * loopback (real eSpeak NG, real libopus and libFLAC), checked with independent decoders.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
-import { startTestServer, TEST_KEY, type TestServer } from '../support/narrate-server.js';
+import { type TestServer } from '../support/narrate-server.js';
 import { rms } from '../support/audio-analysis.js';
 import { OGG_BOS, OGG_EOS, readOggPages } from '../../src/audio/ogg-page.models.js';
-import { parseSse, readAll } from './beyond.test-utils.js';
+import { parseSse, readAll, withOpenAiServer } from './beyond.test-utils.js';
 
 const TEXT = 'Hello from Narrate. This sentence is encoded as Opus and as FLAC, and both should last as long as the WAV.';
 
 let server: TestServer;
 let client: OpenAI;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new OpenAI({ apiKey: TEST_KEY.secret, baseURL: `${server.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await server?.stop();
+withOpenAiServer((started, sdk) => {
+  server = started;
+  client = sdk;
 });
 
 async function speak(response_format: OpenAI.Audio.SpeechCreateParams['response_format']) {

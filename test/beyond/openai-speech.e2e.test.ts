@@ -2,11 +2,11 @@
  * The OpenAI-compatible endpoint, driven by the official `openai` SDK against a real server on
  * loopback (real eSpeak NG engine, real encoders).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI, { AuthenticationError, BadRequestError, RateLimitError } from 'openai';
 import { startTestServer, TEST_KEY, waitFor, type TestServer } from '../support/narrate-server.js';
 import { decodeAudio, rms } from '../support/audio-analysis.js';
-import { histogramCount, parseSse, readAll, sampleValue, scrapeMetrics } from './beyond.test-utils.js';
+import { histogramCount, parseSse, readAll, sampleValue, scrapeMetrics, withOpenAiServer } from './beyond.test-utils.js';
 
 const SHORT = 'Hello from Narrate. This is a short test of the speech endpoint.';
 /** Many sentences, so the render takes many steps and the stream has many pieces. */
@@ -14,13 +14,9 @@ const LONG = Array.from({ length: 40 }, (_, i) => `This is sentence number ${i +
 
 let server: TestServer;
 let client: OpenAI;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new OpenAI({ apiKey: TEST_KEY.secret, baseURL: `${server.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await server?.stop();
+withOpenAiServer((started, sdk) => {
+  server = started;
+  client = sdk;
 });
 
 async function speak(params: Partial<OpenAI.Audio.SpeechCreateParams> & { input: string }): Promise<Buffer> {
