@@ -17,6 +17,8 @@ export interface EngineVoice {
   gender: Gender;
   /** The engine's native output rate. */
   sampleRate: number;
+  /** sherpa: the speaker's name where the model names its speakers (Kokoro `af_heart`). */
+  speakerName?: string;
 }
 
 export interface EngineWord {

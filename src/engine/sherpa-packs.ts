@@ -47,16 +47,23 @@ function requireKeys({ pack, file, metadata, keys }: { pack: string; file: strin
 
 function languagesOf({ name, metadata }: { name: string; metadata: Record<string, string> }): Language[] {
   const text = `${name} ${metadata.language ?? ''} ${metadata.voice ?? ''}`.toLowerCase();
+  // Whole words only: "thorsten" in vits-piper-de_DE-thorsten-medium is not English.
+  const words = new Set(text.split(/[^a-z0-9]+/).filter(Boolean));
+  const multi = /multi-lang/.test(text);
   const langs: Language[] = [];
-  if (/\bzh|zh[-_]|chinese|cmn|mandarin|baker|aishell|multi-lang/.test(text)) langs.push('zh');
-  if (/\ben|en[-_]|english|multi-lang|ljspeech|libritts/.test(text)) langs.push('en');
+  if (multi || ['zh', 'cmn', 'chinese', 'mandarin', 'baker', 'aishell', 'aishell3'].some((w) => words.has(w))) langs.push('zh');
+  if (multi || ['en', 'english', 'ljspeech', 'libritts', 'vctk'].some((w) => words.has(w))) langs.push('en');
   // Packs in other languages (de_DE-thorsten) have no voice here: the service speaks zh and en.
   return langs;
 }
 
+/** Kokoro speaker names: a language letter, f or m, then `_name` (`af_heart`) or nothing (v0.19's `af`). */
+const KOKORO_SPEAKER = /^([a-z])([fm])(?:_|$)/;
+
 /** Gender of one speaker: Kokoro names say it (af_ female, am_ male), else the pack table. */
 export function speakerGender({ packName, speakerName }: { packName: string; speakerName?: string }): Gender {
-  if (speakerName && /^[a-z][fm]_/.test(speakerName)) return speakerName[1] === 'f' ? 'female' : 'male';
+  const m = KOKORO_SPEAKER.exec(speakerName ?? '');
+  if (m) return m[2] === 'f' ? 'female' : 'male';
   for (const [pattern, gender] of KNOWN_GENDERS) if (pattern.test(packName)) return gender;
   return 'female';
 }
@@ -64,8 +71,9 @@ export function speakerGender({ packName, speakerName }: { packName: string; spe
 /** Kokoro speaker languages by name prefix: a (American) and b (British) English, z Mandarin. */
 function kokoroSpeakerLanguages(speakerName: string | undefined, packLanguages: Language[]): Language[] {
   if (!speakerName) return packLanguages;
-  if (/^[ab][fm]_/.test(speakerName)) return ['en'];
-  if (/^z[fm]_/.test(speakerName)) return ['zh'];
+  const letter = KOKORO_SPEAKER.exec(speakerName)?.[1];
+  if (letter === 'a' || letter === 'b') return ['en'];
+  if (letter === 'z') return ['zh'];
   return [];
 }
 
@@ -83,6 +91,7 @@ export function packVoices(pack: VoicePack): EngineVoice[] {
       languages,
       gender: speakerGender({ packName: pack.name, speakerName }),
       sampleRate: pack.sampleRate,
+      ...(speakerName ? { speakerName } : {}),
     });
   }
   return voices;
@@ -97,8 +106,8 @@ export async function inspectPack({ voicesDir, name }: { voicesDir: string; name
   const has = (file: string): boolean => entries.includes(file);
   const path = (file: string): string => join(dir, file);
   const onnx = entries.filter((f) => f.endsWith('.onnx'));
-  const fsts = entries.filter((f) => f.endsWith('.fst')).map(path).join(',');
-  const fars = entries.filter((f) => f.endsWith('.far')).map(path).join(',');
+  const fsts = entries.filter((f) => f.endsWith('.fst')).sort((a, b) => ruleOrder(a) - ruleOrder(b) || a.localeCompare(b)).map(path).join(',');
+  const fars = entries.filter((f) => f.endsWith('.far')).sort().map(path).join(',');
 
   const requireFile = (file: string, why: string): string => {
     if (!has(file)) throw errors.synthesisFailed(`voice pack "${name}" is incomplete: ${file} (${why}) is missing in ${dir}.`);
@@ -114,7 +123,13 @@ export async function inspectPack({ voicesDir, name }: { voicesDir: string; name
   });
   const tokens = requireFile('tokens.txt', 'the token table');
   const dataDir = has('espeak-ng-data') ? path('espeak-ng-data') : '';
-  const lexicons = entries.filter((f) => /^lexicon.*\.txt$/.test(f)).sort((a, b) => lexiconOrder(a) - lexiconOrder(b));
+  if (dataDir) {
+    // sherpa-onnx refuses a data dir without these with only "Please check your config!".
+    const espeakEntries = await readdir(dataDir).catch(() => [] as string[]);
+    const missing = ['phontab', 'phonindex', 'phondata', 'intonations'].filter((f) => !espeakEntries.includes(f));
+    if (missing.length > 0) throw errors.synthesisFailed(`voice pack "${name}" is incomplete: espeak-ng-data lacks ${missing.join(', ')} in ${dir}.`);
+  }
+  const lexicons = entries.filter((f) => /^lexicon.*\.txt$/.test(f)).sort((a, b) => lexiconOrder(a) - lexiconOrder(b) || a.localeCompare(b));
   const lexicon = lexicons.map(path).join(',');
   const modelType = metadata.model_type ?? '';
 
@@ -124,21 +139,34 @@ export async function inspectPack({ voicesDir, name }: { voicesDir: string; name
     const family: PackFamily = modelType === 'kitten' || /kitten/i.test(name) ? 'kitten' : 'kokoro';
     const voicesFile = requireFile('voices.bin', 'the speaker style vectors');
     requireKeys({ pack: name, file: modelFile, metadata, keys: ['sample_rate', 'n_speakers', 'has_espeak', 'style_dim'].filter((k) => family === 'kokoro' || k !== 'style_dim') });
-    if (metadata.has_espeak === '1' && !dataDir) requireFile('espeak-ng-data', 'eSpeak NG data for the phonemizer');
+    // sherpa-onnx's Kokoro and Kitten configs refuse an empty data dir whatever has_espeak says.
+    if (!dataDir) requireFile('espeak-ng-data', 'eSpeak NG data for the phonemizer');
     const speakerNames = (metadata.speaker_names ?? '').split(',').filter(Boolean);
     if (family === 'kokoro') {
       const dims = metadata.style_dim.split(',').map(Number);
+      // sherpa-onnx ends the process on a style_dim that is not [max tokens, 1, width].
+      if (dims.length !== 3 || dims[1] !== 1 || !dims.every((d) => Number.isInteger(d) && d > 0)) {
+        throw errors.synthesisFailed(`voice pack "${name}": ${modelFile} has style_dim ${metadata.style_dim}, not [tokens, 1, width]; it is not a Kokoro model sherpa-onnx can load.`);
+      }
       const expected = dims[0] * dims[2] * Number(metadata.n_speakers) * 4;
       const actual = (await stat(voicesFile)).size;
-      if (dims.length !== 3 || actual !== expected) {
+      if (actual !== expected) {
         throw errors.synthesisFailed(`voice pack "${name}": voices.bin has ${actual} bytes, the model expects ${expected}; the pack is corrupt.`);
       }
     }
     const section: Record<string, string> = { model: path(modelFile), voices: voicesFile, tokens, dataDir };
-    if (family === 'kokoro' && lexicon) section.lexicon = lexicon;
+    // Kokoro >= 1.0 (metadata version 2) reads text through its lexicons; without one sherpa-onnx
+    // ends the process. Packs ship lexicon-us-en.txt, lexicon-gb-en.txt and lexicon-zh.txt; sherpa
+    // keeps the first pronunciation of a word and logs every later one, so pass one English lexicon
+    // (American, as sherpa-onnx's examples do) and the Chinese one.
+    const kokoroLexicons = family === 'kokoro' ? kokoroLexiconFiles(lexicons) : [];
+    if (family === 'kokoro' && Number(metadata.version ?? '1') >= 2 && kokoroLexicons.length === 0) {
+      throw errors.synthesisFailed(`voice pack "${name}" is incomplete: a multi-language Kokoro model needs its lexicon files (lexicon-us-en.txt, lexicon-zh.txt); none is in ${dir}.`);
+    }
+    if (kokoroLexicons.length > 0) section.lexicon = kokoroLexicons.map(path).join(',');
     return {
       ...base,
-      languages: lexicons.some((l) => /zh/.test(l)) ? ['zh', 'en'] : base.languages,
+      languages: kokoroLexicons.some((l) => /zh/.test(l)) ? ['zh', 'en'] : base.languages,
       family,
       sampleRate: Number(metadata.sample_rate),
       numSpeakers: Number(metadata.n_speakers),
@@ -181,6 +209,8 @@ export async function inspectPack({ voicesDir, name }: { voicesDir: string; name
     // sherpa-onnx refuses a jieba model without its dictionary, and a dictionary for any other model.
     if (!has('dict')) requireFile('dict', 'the jieba dictionary folder');
     section.dictDir = path('dict');
+    // Its frontend (MeloTTS or Chinese word lexicon) reads words from lexicon.txt.
+    if (!lexicon) requireFile('lexicon.txt', 'the pronunciation lexicon');
   }
   if (metadata.frontend !== 'characters' && !dataDir && !lexicon) requireFile('espeak-ng-data', 'eSpeak NG data (or a lexicon.txt)');
   return {
@@ -193,9 +223,23 @@ export async function inspectPack({ voicesDir, name }: { voicesDir: string; name
   };
 }
 
+/** One English lexicon (American unless only the British one is there), then the Chinese one. */
+function kokoroLexiconFiles(lexicons: string[]): string[] {
+  const english = lexicons.filter((f) => lexiconOrder(f) === 0);
+  const chosen = english.find((f) => /us/.test(f)) ?? english.find((f) => !/gb/.test(f)) ?? english[0];
+  return lexicons.filter((f) => lexiconOrder(f) !== 0 || f === chosen);
+}
+
+/** sherpa-onnx's examples apply the rules phone, date, number in that order (phone numbers before numbers). */
+function ruleOrder(file: string): number {
+  const order = ['phone', 'date', 'number'];
+  const i = order.findIndex((r) => file.replace(/\.fst$/, '').split(/[-_]/).includes(r));
+  return i === -1 ? order.length : i;
+}
+
 /** Kokoro multi-lang expects the English lexicon first. */
 function lexiconOrder(file: string): number {
-  if (/en/.test(file)) return 0;
+  if (/(^|[-_])en([-_.]|$)/.test(file)) return 0;
   if (/zh/.test(file)) return 1;
   return 2;
 }

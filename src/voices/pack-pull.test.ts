@@ -38,7 +38,8 @@ function packLayout(top: string, model: { file: string; bytes: Uint8Array } = { 
     // Enough incompressible bytes for several network chunks, so progress has several steps.
     writeFileSync(join(dir, top, 'MODEL_CARD'), randomBytes(300_000));
     writeFileSync(join(dir, top, 'tokens.txt'), 'a 1\nb 2\n');
-    writeFileSync(join(dir, top, 'espeak-ng-data', 'phontab'), 'x');
+    // The four files sherpa-onnx checks in a data dir (real packs ship the whole eSpeak NG data).
+    for (const f of ['phontab', 'phonindex', 'phondata', 'intonations']) writeFileSync(join(dir, top, 'espeak-ng-data', f), 'x');
     symlinkSync('tokens.txt', join(dir, top, 'tokens-link.txt'));
     return [top];
   };

@@ -8,7 +8,9 @@
  *  - `espeak:<model>` or `espeak:<model>+<variant>` (`espeak:cmn+f3`, `espeak:en-gb`);
  *  - `<pack>:<speaker>` or `sherpa:<pack>:<speaker>`, where speaker is the installed speaker id
  *    (`kokoro-multi-lang-v1_0:45`) or its name from the pack catalog (`kokoro-multi-lang-v1_0:zf_xiaobei`);
- *  - `<pack>` alone: the pack's first speaker.
+ *  - `<pack>` alone: the pack's first speaker;
+ *  - a bare speaker name of an installed pack (`af_bella`, `zf_xiaobei`), as Kokoro-FastAPI clients
+ *    send them; when several installed packs have that speaker, the first pack by name speaks it.
  */
 import { SAMPLE_RATES } from '../audio/audio.types.js';
 import type { EngineVoice, Gender, Language } from '../engine/engine.types.js';
@@ -39,7 +41,7 @@ interface SpeakerHint {
  * `bm_` British male). Used only to break ties between speakers of one multi-lingual pack.
  */
 function hintFromSpeakerName(name: string | undefined): SpeakerHint {
-  const m = /^([a-z])[fm]_/.exec(name ?? '');
+  const m = /^([a-z])[fm](?:_|$)/.exec(name ?? '');
   if (!m) return {};
   if (m[1] === 'z') return { language: 'zh' };
   if (m[1] === 'a') return { language: 'en', accent: 'en-us' };
@@ -60,6 +62,7 @@ export function createVoiceResolver(deps: VoiceResolverDeps) {
   const espeakVoices = deps.installed.filter((v) => v.engine === 'espeak');
 
   const speakerName = (v: EngineVoice): string | undefined => {
+    if (v.speakerName) return v.speakerName;
     if (typeof v.speaker === 'string') return v.speaker;
     const pack = packs.find((p) => p.name.toLowerCase() === v.model.toLowerCase());
     return pack?.speakerNames?.[v.speaker];
@@ -196,7 +199,10 @@ export function createVoiceResolver(deps: VoiceResolverDeps) {
       if (key.startsWith('espeak:')) return resolveEspeak(key.slice('espeak:'.length));
       const parts = (key.startsWith('sherpa:') ? key.slice('sherpa:'.length) : key).split(':');
       if (parts.length > 2 || parts[0] === '') return null;
-      return resolveSherpa(parts[0], parts[1]);
+      const direct = resolveSherpa(parts[0], parts[1]);
+      if (direct || parts.length > 1 || key.startsWith('sherpa:')) return direct;
+      const named = sortedSherpa.find((v) => speakerName(v)?.toLowerCase() === key);
+      return named ? resolvedDirect(named) : null;
     },
 
     /** Every name and what it maps to: the catalog in order, then each installed voice by its direct name. */

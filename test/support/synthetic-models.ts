@@ -149,7 +149,7 @@ export function piperModelBytes({ sampleRate, numSpeakers, voice }: { sampleRate
     metadata: {
       model_type: 'vits',
       comment: 'piper',
-      language: voice.startsWith('zh') || voice === 'cmn' ? 'Chinese' : 'English',
+      language: voice.startsWith('zh') || voice === 'cmn' ? 'Chinese' : voice.startsWith('en') ? 'English' : voice === 'de' ? 'German' : voice,
       voice,
       has_espeak: '1',
       n_speakers: String(numSpeakers),
@@ -245,7 +245,21 @@ export const KOKORO_STYLE_WIDTH = 4;
 export const KOKORO_MAX_TOKENS = 510;
 
 /** The Kokoro model: inputs tokens [1,T], style [1,D], speed [1]; output audio [N]. */
-export function kokoroModelBytes({ sampleRate, speakerNames }: { sampleRate: number; speakerNames: string[] }): Uint8Array {
+export function kokoroModelBytes({
+  sampleRate,
+  speakerNames,
+  version = 1,
+  language = 'English',
+  styleDim = `${KOKORO_MAX_TOKENS},1,${KOKORO_STYLE_WIDTH}`,
+}: {
+  sampleRate: number;
+  speakerNames: string[];
+  /** 1: Kokoro v0.19 (English, eSpeak NG); 2: Kokoro v1.0 multi-lang (lexicons). */
+  version?: number;
+  language?: string;
+  /** The `style_dim` metadata as written (sherpa-onnx checks it against voices.bin). */
+  styleDim?: string;
+}): Uint8Array {
   const tone = toneNodes({ tokens: 'tokens', output: 'audio', sampleRate, outputShape: [-1] });
   const length = lengthNodes('length_scale');
   const amp = amplitudeNodes('style_0');
@@ -267,14 +281,14 @@ export function kokoroModelBytes({ sampleRate, speakerNames }: { sampleRate: num
     ],
     metadata: {
       model_type: 'kokoro',
-      language: 'English',
+      language,
       voice: 'en-us',
       has_espeak: '1',
       n_speakers: String(speakerNames.length),
       speaker_names: speakerNames.join(','),
       sample_rate: String(sampleRate),
-      style_dim: `${KOKORO_MAX_TOKENS},1,${KOKORO_STYLE_WIDTH}`,
-      version: '1',
+      style_dim: styleDim,
+      version: String(version),
     },
   });
 }
@@ -363,15 +377,23 @@ export async function writeKokoroPack({
   packName = 'kokoro-en-v0_19',
   speakerNames = ['af_heart', 'am_adam', 'bf_emma'],
   sampleRate = 24000,
+  version = 1,
+  files = {},
 }: {
   voicesDir: string;
   packName?: string;
   speakerNames?: string[];
   sampleRate?: number;
+  /** Model metadata version: 2 makes it a multi-lang (v1.0) model, which needs lexicons. */
+  version?: number;
+  /** Extra files by name (lexicon-us-en.txt, ...), written into the pack folder. */
+  files?: Record<string, string>;
 }): Promise<{ packDir: string; packName: string }> {
   const packDir = join(voicesDir, packName);
   await mkdir(packDir, { recursive: true });
-  await writeFile(join(packDir, 'model.onnx'), kokoroModelBytes({ sampleRate, speakerNames }));
+  const language = version >= 2 ? 'multi-lang, e.g., English, Chinese' : 'English';
+  await writeFile(join(packDir, 'model.onnx'), kokoroModelBytes({ sampleRate, speakerNames, version, language }));
+  for (const [file, text] of Object.entries(files)) await writeFile(join(packDir, file), text);
   await writeFile(join(packDir, 'voices.bin'), kokoroVoicesBytes(speakerNames.length));
   await writeFile(join(packDir, 'tokens.txt'), tokensText());
   await writeEspeakData(join(packDir, 'espeak-ng-data'));
