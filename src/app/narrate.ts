@@ -236,6 +236,8 @@ export async function createNarrate({
       livePercent: worker ? (job) => worker!.progressOf(job.id) : undefined,
     });
     const authenticator = createIceAuthenticator({ keys: keyring, allowAnonymous: config.allowAnonymous, now: clock });
+    // One limiter for every route a key can call (ICE, /v1, job event streams): one budget per key.
+    const rateLimiter = config.rateLimit > 0 ? createRateLimiter({ ratePerSecond: config.rateLimit, burst: config.rateBurst, now: clock }) : undefined;
     app = await createServer({
       logger,
       store,
@@ -243,7 +245,7 @@ export async function createNarrate({
       speech,
       metrics,
       authenticator,
-      rateLimiter: config.rateLimit > 0 ? createRateLimiter({ ratePerSecond: config.rateLimit, burst: config.rateBurst, now: clock }) : undefined,
+      rateLimiter,
       iceActions,
       listKeys: keyring.listKeys,
       allowAnonymous: config.allowAnonymous,
@@ -251,7 +253,7 @@ export async function createNarrate({
       nowSeconds,
       readinessChecks,
       extraRoutes: [
-        (scope) => registerJobEventRoutes(scope, { store, authenticator, livePercent: worker ? (jobId) => worker!.progressOf(jobId) : undefined }),
+        (scope) => registerJobEventRoutes(scope, { store, authenticator, rateLimiter, livePercent: worker ? (jobId) => worker!.progressOf(jobId) : undefined }),
         (scope) => registerConsoleRoutes(scope),
       ],
     });

@@ -16,6 +16,10 @@ describe('forbiddenAddressReason', () => {
     for (const address of refused) expect(forbiddenAddressReason(address), address).toMatch(/inside IPv6/);
   });
 
+  it('refuses the local-use translation prefix 64:ff9b:1::/48 (RFC 8215), which a site NAT64 maps to its own IPv4 network', () => {
+    for (const address of ['64:ff9b:1::a00:1', '64:ff9b:1::7f00:1', '64:ff9b:1:ffff::8.8.8.8']) expect(forbiddenAddressReason(address), address).not.toBeNull();
+  });
+
   it('lets public unicast addresses through', () => {
     for (const address of ['8.8.8.8', '1.1.1.1', '100.63.255.255', '100.128.0.0', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::8.8.8.8']) {
       expect(forbiddenAddressReason(address), address).toBeNull();

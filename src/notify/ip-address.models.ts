@@ -22,6 +22,7 @@ const FORBIDDEN_V4: Array<[string, number, string]> = [
 const FORBIDDEN_V6: Array<[string, number, string]> = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
+  ['64:ff9b:1::', 48, 'local-use IPv4/IPv6 translation'],
   ['100::', 64, 'discard-only'],
   ['fc00::', 7, 'unique local (private)'],
   ['fe80::', 10, 'link-local'],

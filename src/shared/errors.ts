@@ -51,6 +51,8 @@ export const errors = {
     new AppError(`Missing${name}`, `${name} is mandatory for this action.`, 400, { param: name }),
   invalidParameter: (name: string, reason: string) =>
     new AppError('InvalidParameter', `The specified parameter ${name} is not valid: ${reason}`, 400, { param: name }),
+  tooManyParameters: (max: number) =>
+    new AppError('InvalidParameter', `The request is not valid: it has more than ${max} parameters (query and body each).`, 400),
   duplicateParameter: (name: string) =>
     new AppError('InvalidParameter', `The specified parameter ${name} is not valid: it was given more than once.`, 400, { param: name }),
   invalidFormat: (value: string) =>

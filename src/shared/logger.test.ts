@@ -15,6 +15,11 @@ describe('redactUrl', () => {
     expect(redactUrl(`/?Action=GetMediaInfo&InputURL=${media}&AuthTimeout=60`)).toBe('/?Action=GetMediaInfo&InputURL=***&AuthTimeout=60');
   });
 
+  it("hides SetEventCallback's AuthKey and a token inside a callback URL", () => {
+    const callback = encodeURIComponent('https://example.com/cb?token=t0k');
+    expect(redactUrl(`/?Action=SetEventCallback&CallbackURL=${callback}&AuthSwitch=on&AuthKey=k3y`)).toBe('/?Action=SetEventCallback&CallbackURL=***&AuthSwitch=on&AuthKey=***');
+  });
+
   it('leaves a URL without secrets as it is, malformed escapes included', () => {
     for (const url of ['/healthz', '/?Action=ListSmartJobs&PageSize=10', '/?%E0%A4%A=1&Title=%zz']) expect(redactUrl(url)).toBe(url);
   });

@@ -6,10 +6,13 @@ export type { Logger };
  * JSON logs on stderr-free stdout. Known secret-bearing fields are redacted wherever they appear,
  * as a second line of defence: code never logs secrets on purpose.
  */
-/** Query parameters whose values are credentials or URL capabilities (signed MediaUrls, v1 signatures). */
-const SECRET_QUERY_NAME = /signature|token|credential|secret/i;
-/** A signature inside a (percent-encoded) value: `…%3FExpires%3D1%26Signature%3Dabc`. */
-const NESTED_SIGNATURE = /signature(?:=|%3d)/i;
+/** Query parameters whose values are credentials or URL capabilities (signed MediaUrls, v1 signatures, SetEventCallback's AuthKey sent in a GET query). */
+const SECRET_QUERY_NAME = /signature|token|credential|secret|authkey|password/i;
+/**
+ * A secret inside a (percent-encoded) value: a signed URL `…%3FExpires%3D1%26Signature%3Dabc`, or a
+ * callback URL carrying its own token (`CallbackURL=https%3A%2F%2Fhost%2Fcb%3Ftoken%3Dabc`).
+ */
+const NESTED_SECRET = /(?:signature|token|credential|secret|authkey|password)(?:=|%3d)/i;
 
 /**
  * A request URL fit for a log line: the values of signature-like query parameters become `***`
@@ -32,7 +35,7 @@ export function redactUrl(url: string): string {
       }
       // A value may itself be a signed URL (GetMediaInfo's InputURL=<MediaUrl>): its signature is a secret too.
       const value = equals < 0 ? '' : pair.slice(equals + 1);
-      return equals >= 0 && (SECRET_QUERY_NAME.test(decoded) || NESTED_SIGNATURE.test(value)) ? `${name}=***` : pair;
+      return equals >= 0 && (SECRET_QUERY_NAME.test(decoded) || NESTED_SECRET.test(value)) ? `${name}=***` : pair;
     })
     .join('&');
   return `${url.slice(0, at)}?${query}`;
@@ -43,7 +46,7 @@ export function createLogger({ level, name = 'narrate', destination }: { level: 
     name,
     level,
     redact: {
-      paths: ['secret', '*.secret', 'accessKeySecret', '*.accessKeySecret', 'authorization', '*.authorization', 'req.headers.authorization', 'databaseUrl', '*.databaseUrl', 'AuthKey', '*.AuthKey', 'Signature', '*.Signature', 'err.AWSAccessKeyId', '*.err.AWSAccessKeyId'],
+      paths: ['secret', '*.secret', 'accessKeySecret', '*.accessKeySecret', 'authorization', '*.authorization', 'req.headers.authorization', 'databaseUrl', '*.databaseUrl', 'AuthKey', '*.AuthKey', 'authKey', '*.authKey', 'Signature', '*.Signature', 'err.AWSAccessKeyId', '*.err.AWSAccessKeyId'],
       // An unset secret stays null: "***" would say a database URL is configured when SQLite is in use.
       censor: (value: unknown) => (value === null || value === undefined ? value : '***'),
     },

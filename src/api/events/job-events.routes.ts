@@ -10,13 +10,25 @@ import { authorize, type IceIdentity } from '../ice/ice.auth.js';
 import { guessIceFormat, parseIceRequest, type IceFormat, type ParsedIceRequest } from '../ice/ice.request.js';
 import { formatIceError, newIceRequestId, publicError } from '../ice/ice.format.js';
 import { errors } from '../../shared/errors.js';
+import type { RateLimiter } from '../ice/ice.rate-limit.js';
 
 const POLL_MS = 250;
 const HEARTBEAT_MS = 15_000;
 
 export function registerJobEventRoutes(
   app: FastifyInstance,
-  { store, authenticator, livePercent }: { store: Pick<JobStore, 'getJob'>; authenticator: { authenticate(parsed: ParsedIceRequest): Promise<IceIdentity> }; livePercent?: (jobId: string) => number | undefined },
+  {
+    store,
+    authenticator,
+    livePercent,
+    rateLimiter,
+  }: {
+    store: Pick<JobStore, 'getJob'>;
+    authenticator: { authenticate(parsed: ParsedIceRequest): Promise<IceIdentity> };
+    livePercent?: (jobId: string) => number | undefined;
+    /** The ICE endpoint's per-key limiter: opening a stream spends a token like any other request. */
+    rateLimiter?: Pick<RateLimiter, 'consume'>;
+  },
 ) {
   app.get('/events/job', async (request, reply) => {
     const requestId = newIceRequestId();
@@ -29,6 +41,9 @@ export function registerJobEventRoutes(
       if (parsed.action !== 'WatchSmartJob') throw errors.actionNotFound(parsed.action.slice(0, 64));
       const identity = await authenticator.authenticate(parsed);
       authorize({ action: parsed.action, allowedActions: identity.allowedActions });
+      // Without this a key could open streams (each polling the store four times a second) as fast as
+      // it can sign requests, past the limit every other route of the key is held to.
+      rateLimiter?.consume(identity.keyId);
       jobId = (parsed.params.JobId ?? '').toLowerCase();
       if (!jobId) throw errors.missingParameter('JobId');
       if (!/^[0-9a-f]{32}$/.test(jobId) || !(await store.getJob(jobId))) throw errors.jobNotFound(jobId.slice(0, 64));

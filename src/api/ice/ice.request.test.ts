@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AppError, isAppError } from '../../shared/errors.js';
-import { decodeForm, guessIceFormat, parseIceRequest } from './ice.request.js';
+import { decodeForm, guessIceFormat, MAX_FORM_PARAMETERS, parseIceRequest } from './ice.request.js';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -153,6 +153,12 @@ describe('guessIceFormat', () => {
 });
 
 describe('decodeForm', () => {
+  it('takes up to MAX_FORM_PARAMETERS parameters and refuses more', () => {
+    const form = (n: number) => Array.from({ length: n }, (_, i) => `p${i}=${i}`).join('&');
+    expect(Object.keys(decodeForm(form(MAX_FORM_PARAMETERS)))).toHaveLength(MAX_FORM_PARAMETERS);
+    expect(() => decodeForm(form(MAX_FORM_PARAMETERS + 1))).toThrow(/more than 200 parameters/);
+  });
+
   /**
    * The WHATWG form decoding, with parseIceRequest's rules (empty names skipped). The leading `&`
    * keeps URLSearchParams' constructor from dropping a leading `?`, which the form parser keeps.

@@ -265,10 +265,17 @@ function splitTarget(url: string): { pathname: string; search: string } {
  * its speed: decodeURIComponent is native, and a submit's form body is ~2 KB of escapes.
  * Empty names are skipped; a repeated name is refused.
  */
+/** Parameters accepted in a query string or form body (every ICE action needs fewer than 40). */
+export const MAX_FORM_PARAMETERS = 200;
+
 export function decodeForm(text: string): Record<string, string> {
   const out = emptyRecord();
   let start = 0;
+  let count = 0;
   while (start <= text.length) {
+    // A call has a few dozen parameters; a body of 1 MiB could carry 100,000, each decoded and
+    // checked for duplicates before the signature is even looked at.
+    if (++count > MAX_FORM_PARAMETERS) throw errors.tooManyParameters(MAX_FORM_PARAMETERS);
     let end = text.indexOf('&', start);
     if (end < 0) end = text.length;
     if (end > start) {
