@@ -253,7 +253,14 @@ export async function createNarrate({
       nowSeconds,
       readinessChecks,
       extraRoutes: [
-        (scope) => registerJobEventRoutes(scope, { store, authenticator, rateLimiter, livePercent: worker ? (jobId) => worker!.progressOf(jobId) : undefined }),
+        (scope) =>
+          registerJobEventRoutes(scope, {
+            store,
+            authenticator,
+            rateLimiter,
+            limits: { streamsPerKey: config.eventStreamsPerKey, streamMs: config.eventStreamSeconds * 1000 },
+            livePercent: worker ? (jobId) => worker!.progressOf(jobId) : undefined,
+          }),
         (scope) => registerConsoleRoutes(scope),
       ],
     });

@@ -44,6 +44,8 @@ export interface Config {
   leaseSeconds: number;
   rateLimit: number;
   rateBurst: number;
+  eventStreamsPerKey: number;
+  eventStreamSeconds: number;
   s3Endpoint: string | null;
   s3Region: string;
   s3ForcePathStyle: boolean;
@@ -86,6 +88,8 @@ export const OPTIONS: readonly OptionDef[] = [
   { key: 'leaseSeconds', flag: '--lease-seconds', env: 'NARRATE_LEASE_SECONDS', kind: 'int', min: 5, max: 3600, scope: [...WORK], doc: 'How long a claimed job stays reserved without renewal before another worker may take it.', default: () => 30 },
   { key: 'rateLimit', flag: '--rate-limit', env: 'NARRATE_RATE_LIMIT', kind: 'number', min: 0, scope: [...HTTP], doc: 'Requests per second per access key (0 = unlimited; per api process).', default: () => 50 },
   { key: 'rateBurst', flag: '--rate-burst', env: 'NARRATE_RATE_BURST', kind: 'int', min: 1, scope: [...HTTP], doc: 'Burst size of the per-key rate limit.', default: () => 100 },
+  { key: 'eventStreamsPerKey', flag: '--event-streams-per-key', env: 'NARRATE_EVENT_STREAMS_PER_KEY', kind: 'int', min: 1, scope: [...HTTP], doc: 'WatchSmartJob event streams one access key may hold open at once (each polls the store 4 times a second; per api process).', default: () => 20 },
+  { key: 'eventStreamSeconds', flag: '--event-stream-seconds', env: 'NARRATE_EVENT_STREAM_SECONDS', kind: 'int', min: 1, scope: [...HTTP], doc: 'Longest life of one event stream, in seconds: it then ends with an event named timeout (a client signs a new request to go on).', default: () => 3600 },
   { key: 's3Endpoint', flag: '--s3-endpoint', env: 'NARRATE_S3_ENDPOINT', kind: 'string', scope: [...SERVERS], doc: 'Use S3-compatible object storage at this endpoint (e.g. http://127.0.0.1:9000). Unset: local buckets under the data directory.' },
   { key: 's3Region', flag: '--s3-region', env: 'NARRATE_S3_REGION', kind: 'string', scope: [...SERVERS], doc: 'S3 region.', default: () => 'us-east-1' },
   { key: 's3ForcePathStyle', flag: '--s3-force-path-style', env: 'NARRATE_S3_FORCE_PATH_STYLE', kind: 'bool', scope: [...SERVERS], doc: 'Path-style bucket addressing (MinIO, Ceph RGW).', default: () => false },

@@ -97,6 +97,9 @@ export const errors = {
   // x-acs-retry-after header, whatever the status. The OpenAI endpoint answers it as 429.
   throttled: (retryAfterSeconds: number) =>
     new AppError('Throttling.User', 'Request was denied due to user flow control.', 400, { retryAfterSeconds }),
+  /** Throttling.User too (the SDKs back off on it), with the reason: streams, not requests. */
+  tooManyStreams: (max: number) =>
+    new AppError('Throttling.User', `Request was denied due to user flow control: this key already has ${max} job event streams open.`, 400, { retryAfterSeconds: 5 }),
   unsupportedMethod: (method: string) => new AppError('UnsupportedHTTPMethod', `HTTP method ${method} is not supported.`, 400),
   /** Like signatureMismatch, plus what the server signed (Alibaba's gateway does this); callers pass only secret-free text. */
   signatureMismatchDetail: (serverSigned: string) =>

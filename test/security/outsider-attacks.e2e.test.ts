@@ -135,3 +135,52 @@ describe('parameter floods', () => {
     expect(answer.RequestId).toBeTruthy();
   });
 });
+
+describe('job event stream limits', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    // No worker: the job stays Created, so its streams would otherwise stay open for ever.
+    limited = await startTestServer({ eventStreamsPerKey: 2, eventStreamSeconds: 1 }, { api: true, worker: false });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  const open = async (jobId: string, signal: AbortSignal) => {
+    const request = signedIceRequest({ signature: 'v1', action: 'WatchSmartJob', params: { JobId: jobId }, method: 'GET', accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, host: `127.0.0.1:${limited.port}` });
+    return fetch(`${limited.url}/events/job${request.url.slice(1)}`, { signal });
+  };
+
+  it('one key holds at most --event-streams-per-key streams; each ends with a timeout event after --event-stream-seconds', async () => {
+    const submit = signedIceRequest({
+      signature: 'v3',
+      action: 'SubmitAudioProduceJob',
+      params: { EditingConfig: JSON.stringify({ voice: 'Siqi' }), InputConfig: '你好。', OutputConfig: JSON.stringify({ bucket: 'b', object: 'stream-limits' }) },
+      accessKeyId: TEST_KEY.id,
+      accessKeySecret: TEST_KEY.secret,
+      host: `127.0.0.1:${limited.port}`,
+    });
+    const jobId = ((await (await fetch(`${limited.url}${submit.url}`, { method: submit.method, headers: submit.headers, body: submit.body })).json()) as { JobId: string }).JobId;
+    const aborts = [new AbortController(), new AbortController(), new AbortController()];
+    try {
+      const first = await open(jobId, aborts[0]!.signal);
+      const second = await open(jobId, aborts[1]!.signal);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const third = await open(jobId, aborts[2]!.signal);
+      expect(third.status).toBe(400);
+      const refusal = (await third.json()) as { Code: string; Message: string };
+      expect(refusal.Code).toBe('Throttling.User');
+      expect(refusal.Message).toContain('2 job event streams open');
+      // The job never runs here; the stream still ends, saying why.
+      const text = await first.text();
+      expect(text).toContain('event: state');
+      expect(text).toMatch(/event: timeout\ndata: \{"JobId":"[0-9a-f]{32}"\}\n\n$/);
+      await second.text();
+      // Both ended: the key may open streams again.
+      const again = await open(jobId, aborts[2]!.signal);
+      expect(again.status).toBe(200);
+    } finally {
+      for (const abort of aborts) abort.abort();
+    }
+  });
+});

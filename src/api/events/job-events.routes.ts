@@ -22,17 +22,26 @@ export function registerJobEventRoutes(
     authenticator,
     livePercent,
     rateLimiter,
+    limits,
   }: {
     store: Pick<JobStore, 'getJob'>;
     authenticator: { authenticate(parsed: ParsedIceRequest): Promise<IceIdentity> };
     livePercent?: (jobId: string) => number | undefined;
     /** The ICE endpoint's per-key limiter: opening a stream spends a token like any other request. */
     rateLimiter?: Pick<RateLimiter, 'consume'>;
+    /**
+     * Each open stream polls the store four times a second, so one key may hold only so many; and a
+     * stream ends after streamMs even if its job has not (one that never runs would hold it for ever).
+     */
+    limits: { streamsPerKey: number; streamMs: number };
   },
 ) {
+  const openStreams = new Map<string, number>();
+
   app.get('/events/job', async (request, reply) => {
     const requestId = newIceRequestId();
     let jobId: string;
+    let keyId: string;
     // Errors answer in the Format asked for (XML with Format=XML), as on the ICE endpoint.
     let format: IceFormat | undefined;
     try {
@@ -44,9 +53,13 @@ export function registerJobEventRoutes(
       // Without this a key could open streams (each polling the store four times a second) as fast as
       // it can sign requests, past the limit every other route of the key is held to.
       rateLimiter?.consume(identity.keyId);
+      keyId = identity.keyId;
       jobId = (parsed.params.JobId ?? '').toLowerCase();
       if (!jobId) throw errors.missingParameter('JobId');
       if (!/^[0-9a-f]{32}$/.test(jobId) || !(await store.getJob(jobId))) throw errors.jobNotFound(jobId.slice(0, 64));
+      // Counted with no await between the check and the count, so concurrent opens cannot pass it together.
+      if ((openStreams.get(keyId) ?? 0) >= limits.streamsPerKey) throw errors.tooManyStreams(limits.streamsPerKey);
+      openStreams.set(keyId, (openStreams.get(keyId) ?? 0) + 1);
     } catch (error) {
       const response = formatIceError({
         error: publicError(error),
@@ -63,27 +76,43 @@ export function registerJobEventRoutes(
     request.raw.on('close', () => {
       closed = true;
     });
+    try {
+      await stream({ jobId, write: (text) => reply.raw.write(text), isClosed: () => closed });
+    } finally {
+      const left = (openStreams.get(keyId) ?? 1) - 1;
+      if (left > 0) openStreams.set(keyId, left);
+      else openStreams.delete(keyId);
+      reply.raw.end();
+    }
+  });
+
+  /** Writes the job's state whenever it changes, until the job ends, the client leaves or limits.streamMs passes. */
+  async function stream({ jobId, write, isClosed }: { jobId: string; write: (text: string) => void; isClosed: () => boolean }) {
+    const endsAt = Date.now() + limits.streamMs;
     let last = '';
     let lastWrite = Date.now();
-    while (!closed) {
+    while (!isClosed()) {
+      if (Date.now() >= endsAt) {
+        write(`event: timeout\ndata: ${JSON.stringify({ JobId: jobId })}\n\n`);
+        return;
+      }
       const job = await store.getJob(jobId).catch(() => null);
       if (!job) {
-        reply.raw.write(`event: error\ndata: ${JSON.stringify({ JobId: jobId, Code: 'JobNotFound' })}\n\n`);
-        break;
+        write(`event: error\ndata: ${JSON.stringify({ JobId: jobId, Code: 'JobNotFound' })}\n\n`);
+        return;
       }
       const progress = job.state === 'Finished' ? 100 : job.state === 'Executing' ? (livePercent?.(jobId) ?? job.progress) : 0;
       const payload = JSON.stringify({ JobId: job.id, State: job.state, Progress: progress });
       if (payload !== last) {
-        reply.raw.write(`event: state\ndata: ${payload}\n\n`);
+        write(`event: state\ndata: ${payload}\n\n`);
         last = payload;
         lastWrite = Date.now();
       } else if (Date.now() - lastWrite > HEARTBEAT_MS) {
-        reply.raw.write(': keep-alive\n\n');
+        write(': keep-alive\n\n');
         lastWrite = Date.now();
       }
-      if (job.state === 'Finished' || job.state === 'Failed') break;
+      if (job.state === 'Finished' || job.state === 'Failed') return;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    reply.raw.end();
-  });
+  }
 }
