@@ -15,6 +15,7 @@ import { registerHealthRoutes, type ReadinessCheck } from './health/health.route
 import { registerOpenAiRoutes } from './openai/openai.routes.js';
 import type { SpeechService } from '../speech/speech.service.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { registerMetricsRoute } from './health/metrics.routes.js';
 
 /** Node's own default for receiving a whole request (headers and body), which Fastify sets to 0 (none). */
 export const REQUEST_TIMEOUT_MS = 300_000;
@@ -28,6 +29,8 @@ export interface ServerDeps {
   storage: ObjectStorage;
   speech: SpeechService;
   metrics: Metrics;
+  /** Bearer token /metrics requires; null: open. */
+  metricsToken: string | null;
   authenticator: IceRpcPluginOptions['authenticator'];
   rateLimiter?: Pick<RateLimiter, 'consume'>;
   iceActions: Record<string, IceActionHandler>;
@@ -88,10 +91,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   if (deps.bucketUrlSecret) registerBucketRoutes(app, { storage: deps.storage, urlSecret: deps.bucketUrlSecret, nowSeconds: deps.nowSeconds });
   registerHealthRoutes(app, { store: deps.store, storage: deps.storage, checks: deps.readinessChecks });
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
-  });
+  registerMetricsRoute(app, { registry: deps.metrics.registry, token: deps.metricsToken });
   await app.register(async (scope) => {
     registerOpenAiRoutes(scope, { speech: deps.speech, findKeys: deps.listKeys, allowAnonymous: deps.allowAnonymous, metrics: deps.metrics, rateLimiter: deps.rateLimiter });
   });

@@ -40,6 +40,7 @@ import { createKeyring, parseAccessKeys } from './keys.js';
 import { loadOrCreateUrlSecret, withSignedUrls } from './signed-local-storage.js';
 import { registerJobEventRoutes } from '../api/events/job-events.routes.js';
 import { registerConsoleRoutes } from '../api/console/console.routes.js';
+import { registerMetricsRoute } from '../api/health/metrics.routes.js';
 
 export interface NarrateRoles {
   api: boolean;
@@ -244,6 +245,7 @@ export async function createNarrate({
       storage,
       speech,
       metrics,
+      metricsToken: config.metricsToken,
       authenticator,
       rateLimiter,
       iceActions,
@@ -271,7 +273,7 @@ export async function createNarrate({
   if (!app && roles.worker && config.metricsPort !== null) {
     opsApp = Fastify({ logger: false });
     registerHealthRoutes(opsApp, { store, storage, checks: readinessChecks });
-    opsApp.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
+    registerMetricsRoute(opsApp, { registry: metrics.registry, token: config.metricsToken });
   }
 
   const dispatcherStop = new AbortController();

@@ -32,6 +32,7 @@ interface OptionDef {
 export interface Config {
   port: number;
   metricsPort: number | null;
+  metricsToken: string | null;
   host: string;
   dataDir: string;
   voicesDir: string;
@@ -75,6 +76,7 @@ const WORK = ['serve', 'worker'] as const;
 
 export const OPTIONS: readonly OptionDef[] = [
   { key: 'port', flag: '--port', env: 'NARRATE_PORT', kind: 'int', min: 0, max: 65535, scope: [...HTTP], doc: 'HTTP port.', default: () => 8080 },
+  { key: 'metricsToken', flag: '--metrics-token', env: 'NARRATE_METRICS_TOKEN', kind: 'string', scope: [...SERVERS], secret: true, doc: 'If set, /metrics answers only scrapes that send it as "Authorization: Bearer <token>" (default: open, as Prometheus expects).' },
   { key: 'metricsPort', flag: '--metrics-port', env: 'NARRATE_METRICS_PORT', kind: 'int', min: 0, max: 65535, scope: ['worker'], doc: 'narrate worker only: serve /metrics, /healthz and /readyz on this port (api processes serve them on --port).' },
   { key: 'host', flag: '--host', env: 'NARRATE_HOST', kind: 'string', scope: [...SERVERS], doc: 'Address to listen on (0.0.0.0 for all interfaces); a worker listens there for --metrics-port.', default: () => '127.0.0.1' },
   { key: 'dataDir', flag: '--data-dir', env: 'NARRATE_DATA_DIR', kind: 'string', scope: [...STORE], doc: 'Where the SQLite database (jobs, access keys, callbacks) and local buckets live.', default: () => './data' },

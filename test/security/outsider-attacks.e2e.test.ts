@@ -184,3 +184,20 @@ describe('job event stream limits', () => {
     }
   });
 });
+
+describe('/metrics with --metrics-token', () => {
+  it('answers only a scrape that sends the token (without the option it is open: test/beyond scrapes it)', async () => {
+    const guarded = await startTestServer({ metricsToken: 'scrape-token-123' }, { api: true, worker: false });
+    try {
+      const none = await fetch(`${guarded.url}/metrics`);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer');
+      expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      const scraped = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-123' } });
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('narrate_jobs_completed_total');
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
