@@ -83,11 +83,12 @@ describe('console recovery, signed server', () => {
     // More than one page of jobs (10 a page), whether or not the other tests of this file ran first.
     for (let i = 0; i < 11; i++) await finished(page, await submit(page, `Job number ${i + 1}.`));
     await expect.poll(() => page.getByTestId('page-label').textContent(), { timeout: 20_000 }).toBe('Page 1 of 2');
-    const chosen = page.getByTestId('job-row').nth(3);
-    const jobId = await chosen.getAttribute('data-job-id');
-    await chosen.click();
+    const jobId = await page.getByTestId('job-row').nth(3).getAttribute('data-job-id');
+    // Clicked by its id: the list re-renders as it refreshes, and a row found by position could be
+    // another job (or a detached element) by the time the click lands on a busy machine.
+    await page.locator(`[data-testid=job-row][data-job-id="${jobId}"]`).click();
     // The address is updated after the click renders; a reload within that instant would keep the old one.
-    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#job=${jobId}`);
+    await expect.poll(() => page.evaluate(() => window.location.hash), { timeout: 15_000 }).toBe(`#job=${jobId}`);
     await page.reload();
     await expect.poll(() => page.getByTestId('result').getAttribute('data-job-id')).toBe(jobId);
     expect(await page.getByTestId('job-row').and(page.locator('[aria-current=true]')).getAttribute('data-job-id')).toBe(jobId);
