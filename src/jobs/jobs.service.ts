@@ -178,10 +178,11 @@ export function createJobService({
         if (query.sortBy === 'CreationTime:Asc') order = 'asc';
         else if (query.sortBy !== 'CreationTime:Desc') throw errors.invalidParameter('SortBy', 'it must be CreationTime:Asc or CreationTime:Desc.');
       }
-      const whole = (name: string, value: string | undefined, fallback: number, min: number, max: number) => wholeNumberParam(name, value, { fallback, min, max });
       const tokenPaging = (query.nextToken !== undefined && query.nextToken !== '') || (query.maxResults !== undefined && query.maxResults !== '');
-      const pageSize = tokenPaging ? whole('MaxResults', query.maxResults, 10, 1, 100) : whole('PageSize', query.pageSize, 10, 1, 100);
-      const pageNo = whole('PageNo', query.pageNo, 1, 1, 1_000_000);
+      const pageSize = tokenPaging
+        ? wholeNumberParam('MaxResults', query.maxResults, { fallback: 10, min: 1, max: 100 })
+        : wholeNumberParam('PageSize', query.pageSize, { fallback: 10, min: 1, max: 100 });
+      const pageNo = wholeNumberParam('PageNo', query.pageNo, { fallback: 1, min: 1, max: 1_000_000 });
       const page = await store.listJobs({
         state: (query.state || undefined) as JobState | undefined,
         jobType: query.jobType || undefined,

@@ -97,6 +97,8 @@ export const errors = {
   // x-acs-retry-after header, whatever the status. The OpenAI endpoint answers it as 429.
   throttled: (retryAfterSeconds: number) =>
     new AppError('Throttling.User', 'Request was denied due to user flow control.', 400, { retryAfterSeconds }),
+  /** /metrics with --metrics-token set, scraped without that token. */
+  metricsTokenRequired: () => new AppError('Unauthorized', "This server's /metrics needs its bearer token (--metrics-token).", 401),
   /** Throttling.User too (the SDKs back off on it), with the reason: streams, not requests. */
   tooManyStreams: (max: number) =>
     new AppError('Throttling.User', `Request was denied due to user flow control: this key already has ${max} job event streams open.`, 400, { retryAfterSeconds: 5 }),

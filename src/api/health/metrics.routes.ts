@@ -4,15 +4,17 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
+import { errors } from '../../shared/errors.js';
+import { bearerToken } from '../bearer-token.js';
 import { constantTimeEqual } from '../ice/constant-time.js';
 
 export function registerMetricsRoute(app: FastifyInstance, { registry, token }: { registry: Registry; token: string | null }) {
   app.get('/metrics', async (request, reply) => {
     if (token !== null) {
-      const given = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
       // The token is a secret: compared in constant time, lengths included.
-      if (!constantTimeEqual(given, token)) {
-        return reply.code(401).header('www-authenticate', 'Bearer').send({ Code: 'Unauthorized', Message: 'This server\'s /metrics needs its bearer token (--metrics-token).' });
+      if (!constantTimeEqual(bearerToken(request.headers.authorization) ?? '', token)) {
+        const error = errors.metricsTokenRequired();
+        return reply.code(error.httpStatus).header('www-authenticate', 'Bearer').send({ Code: error.code, Message: error.message });
       }
     }
     reply.header('content-type', registry.contentType);

@@ -42,10 +42,6 @@ export const ICE_ACTION_NAMES = [
 
 export const WATCH_ACTION_NAME = 'WatchSmartJob';
 
-function wholeNumber(params: Record<string, string>, name: string, fallback: number, min: number, max: number): number {
-  return wholeNumberParam(name, params[name], { fallback, min, max });
-}
-
 function queueName(params: Record<string, string>): string {
   const name = params.QueueName;
   if (name === undefined || name === '') throw errors.missingParameter('QueueName');
@@ -82,8 +78,8 @@ export function createIceActions({
     ReceiveCallbackMessages: async ({ params }) => {
       const messages = await store.receiveQueueMessages({
         queue: queueName(params),
-        max: wholeNumber(params, 'MaxMessages', 10, 1, 100),
-        visibilityMs: wholeNumber(params, 'VisibilityTimeout', 30, 1, 43_200) * 1000,
+        max: wholeNumberParam('MaxMessages', params.MaxMessages, { fallback: 10, min: 1, max: 100 }),
+        visibilityMs: wholeNumberParam('VisibilityTimeout', params.VisibilityTimeout, { fallback: 30, min: 1, max: 43_200 }) * 1000,
         now: clock(),
       });
       return {
@@ -110,7 +106,7 @@ export function createIceActions({
       const deliveries = await store.listDeliveries({
         state: state as 'pending' | 'delivered' | 'dead' | undefined,
         jobId: params.JobId || undefined,
-        limit: wholeNumber(params, 'MaxResults', 100, 1, 1000),
+        limit: wholeNumberParam('MaxResults', params.MaxResults, { fallback: 100, min: 1, max: 1000 }),
       });
       return { Deliveries: deliveries.map(summarizeDelivery) };
     },

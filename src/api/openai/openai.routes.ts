@@ -16,6 +16,7 @@ import type { Metrics } from '../../metrics/metrics.js';
 import { EDITING_DEFAULTS, type EditingConfig } from '../../jobs/editing-config.models.js';
 import type { RateLimiter } from '../ice/ice.rate-limit.js';
 import { openAiErrorBody, openAiErrors } from './openai.errors.js';
+import { bearerToken } from '../bearer-token.js';
 
 /**
  * Models a client may name; all are served by the same pipeline (the voice decides the engine).
@@ -155,8 +156,7 @@ export function registerOpenAiRoutes(
    * key without SPEECH_PERMISSION a 403 naming it.
    */
   async function authenticate(request: FastifyRequest): Promise<string> {
-    const header = request.headers.authorization ?? '';
-    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+    const token = bearerToken(request.headers.authorization);
     if (!token) {
       if (allowAnonymous) return 'anonymous';
       throw openAiErrors.missingKey();
@@ -175,25 +175,22 @@ export function registerOpenAiRoutes(
   }
 
   /**
-   * Runs before the body is read (onRequest), as OpenAI checks the key first: a request without a
-   * valid key gets its 401/403 whatever its body, and its body is never parsed.
+   * An onRequest hook, so it runs before the body is read, as OpenAI checks the key first: a request
+   * without a valid key gets its 401/403 whatever its body, and its body is never parsed. Listing
+   * models does not spend the key's rate budget (it never did); speech does.
    */
-  async function guard(request: FastifyRequest, reply: FastifyReply) {
-    try {
-      const keyId = await authenticate(request);
-      rateLimiter?.consume(keyId);
-    } catch (error) {
-      return sendError(request, reply, error);
-    }
-  }
-  /** The same check without spending the key's rate budget: listing models never did. */
-  async function authOnly(request: FastifyRequest, reply: FastifyReply) {
-    try {
-      await authenticate(request);
-    } catch (error) {
-      return sendError(request, reply, error);
-    }
-  }
+  const checkKey =
+    ({ spendsRate }: { spendsRate: boolean }) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      try {
+        const keyId = await authenticate(request);
+        if (spendsRate) rateLimiter?.consume(keyId);
+      } catch (error) {
+        return sendError(request, reply, error);
+      }
+    };
+  const guard = checkKey({ spendsRate: true });
+  const authOnly = checkKey({ spendsRate: false });
 
   /** The request's path without its query string, capped: it is echoed in an error message. */
   const pathOf = (request: FastifyRequest) => request.url.split('?')[0].slice(0, 200);
