@@ -40,9 +40,9 @@ export interface ServerDeps {
   /** Secret for signed local bucket URLs; null when storage is S3 (it presigns itself). */
   bucketUrlSecret: string | null;
   nowSeconds: () => number;
-  /** Extra route registrations (console, job events) that need the same app. */
-  /** Readiness checks beyond the database and storage (a worker's claim loop in single-process mode). */
+  /** Readiness checks beyond the database and storage (a worker's claim loop and scratch directory in single-process mode). */
   readinessChecks?: Record<string, ReadinessCheck>;
+  /** Extra route registrations (console, job events) that need the same app. */
   extraRoutes?: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
 

@@ -60,7 +60,7 @@ export async function createEspeakEngine({ threads: threadCount = 1 }: { threads
       for (const e of result.words) {
         const { textOffset, textLength } = mapWordPosition({ prepared, position: e.position, length: e.length });
         const nativeSample = Math.min(nativeLength, Math.round((e.ms * ESPEAK_SAMPLE_RATE) / 1000));
-        const startSample = scale === 1 ? nativeSample : Math.round(nativeSample * scale);
+        const startSample = Math.round(nativeSample * scale);
         const previous = words.at(-1);
         // eSpeak reports a number as several overlapping words; keep the first of each position.
         if (textLength === 0 || (previous && (textOffset <= previous.textOffset || startSample < previous.startSample))) continue;

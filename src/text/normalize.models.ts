@@ -280,7 +280,7 @@ export function readTime({ hour, minute, second, ampm, lang }: {
   const pm = ampm ? /^p/i.test(ampm) : undefined;
   if (lang === 'zh') {
     let out = pm === undefined ? '' : pm ? '下午' : '上午';
-    out += (h === 2 ? '两' : zhCardinal(String(h))) + '点';
+    out += zhCount(String(h)) + '点';
     if (m > 0 || (s !== undefined && s > 0)) out += (m < 10 && m > 0 ? '零' : '') + zhCardinal(String(m)) + '分';
     if (s !== undefined && s > 0) out += zhCardinal(String(s)) + '秒';
     return out;
