@@ -12,6 +12,7 @@ import { readSayAs } from './say-as.models.js';
 import { segmentItems, type RawPiece, type RawSegment } from './segment.js';
 import { NEUTRAL_PROSODY } from './ssml-attributes.js';
 import { readSsml } from './ssml-parse.js';
+import { createPositionMapper } from './text-position.js';
 import type { ParsedInput, ParseOptions, SpeakOverrides, SpeechPiece, SpeechSegment } from './text.types.js';
 
 /**
@@ -26,13 +27,27 @@ export function isSsmlInput(input: string): boolean {
 }
 
 /**
- * Everything that can make plain (non-SSML) text invalid: empty, or over the limit. Returns its
- * character count. Submit-time validation of plain text needs nothing more.
+ * An SSML element, whole, in text with no <speak>: "Hello <break time="1s"/> world". ICE wants
+ * SSML inside <speak>; read as plain text, the markup would be spoken ("less than break time…"),
+ * so it is refused instead. Only SSML's own element names, written as tags, count: prose such as
+ * "a < b", "x<y>z" or HTML's <b> stays text.
+ */
+const SSML_ELEMENTS = ['break', 's', 'p', 'sub', 'say-as', 'phoneme', 'w', 'prosody', 'voice', 'emphasis', 'audio', 'mark', 'lang', 'lexicon', 'token', 'desc', 'meta', 'metadata'];
+const SSML_TAG = new RegExp(String.raw`<\/?(${SSML_ELEMENTS.join('|')})(?:\s+[\w:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*\/?>`, 'i');
+
+/**
+ * Everything that can make plain (non-SSML) text invalid: empty, over the limit, or SSML tags
+ * without a <speak> around them. Returns its character count. Submit-time validation of plain
+ * text needs nothing more.
  */
 export function checkPlainText(input: string, maxChars: number): number {
   if (input.trim() === '') throw errors.invalidParameter('InputConfig', 'the text to speak is empty.');
   const count = countChars(input);
   if (count > maxChars) throw errors.textTooLong(count, maxChars);
+  const tag = SSML_TAG.exec(input);
+  if (tag) {
+    throw errors.invalidSsml(`<${tag[1]}> is an SSML tag, and SSML must be inside <speak>…</speak>`, createPositionMapper(input).at(tag.index));
+  }
   return count;
 }
 

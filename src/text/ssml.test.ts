@@ -228,6 +228,18 @@ describe('malformed SSML', () => {
     expectSsmlError('<Speak>Hello.</Speak>', { line: 1, column: 1 }, /unknown tag <Speak> \(SSML tags are lower case: <speak>\)/);
     expect(parse('The <speaker> left; </speakers> too.', 'en').isSsml).toBe(false);
   });
+  it('SSML tags in text with no <speak> are refused where they stand, not read aloud', () => {
+    expectSsmlError('Hello <break time="1s"/> world.', { line: 1, column: 7 }, /<break> is an SSML tag, and SSML must be inside <speak>…<\/speak>/);
+    expectSsmlError('第一句。\n<say-as interpret-as="digits">123</say-as>', { line: 2, column: 1 }, /<say-as> is an SSML tag/);
+    expectSsmlError("Read <PROSODY rate='fast'>this</PROSODY>.", { line: 1, column: 6 }, /<PROSODY> is an SSML tag/);
+    expectSsmlError('An unsupported one: <emphasis>now</emphasis>', { line: 1, column: 21 }, /<emphasis> is an SSML tag/);
+    // Prose with angle brackets, and markup that is not SSML, is still text.
+    for (const text of ['a < b and c > d', 'x<y>z', 'Use <b>bold</b> here.', 'if n <s 2 then', 'The <speaker> spoke.', '<substance> matters']) {
+      const parsed = parse(text, 'en');
+      expect(parsed.isSsml).toBe(false);
+      expect(parsed.segments.length).toBeGreaterThan(0);
+    }
+  });
   it('a self-closing tag that lost its "<" is refused where it stands, not read as words', () => {
     expectSsmlError('<speak>你好break time="1s"/>世界</speak>', { line: 1, column: 10 }, /"break time="1s"\/>" in the text looks like part of a tag/);
     expectSsmlError('<speak>One.\n  break/></speak>', { line: 2, column: 3 }, /"break\/>"/);
