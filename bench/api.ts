@@ -5,8 +5,11 @@
  * 1. Signed submits per second: real SubmitAudioProduceJob requests (ACS3-HMAC-SHA256, form body,
  *    a fresh nonce each) over HTTP on loopback with N requests in flight, against `narrate api`
  *    (its own process, compiled from the current sources first and run from dist/ as `npx narrate`
- *    runs, SQLite in a temp dir, synchronous=FULL, no worker) and against a bare Fastify route in
- *    its own process (plain JavaScript; same requests, same client, answers without doing anything).
+ *    runs, SQLite in a temp dir, synchronous=FULL, no worker), against a bare Fastify route in its
+ *    own process (plain JavaScript; same requests, same client, answers without doing anything),
+ *    and against two floors (bench/support/floor-server.mjs: signature, nonce and a durable insert,
+ *    nothing else; commits on a writer thread or on the event loop), which show what any server
+ *    that keeps the submit contract can reach on this machine.
  * 2. Submit → Finished latency of a 200-character Chinese job on an in-process api+worker server,
  *    polled with GetSmartHandleJob every 5 ms, minus the pure synthesis time of the same text
  *    (speech.prepare + render to memory, same process, same engine).
@@ -55,9 +58,9 @@ function submitRequest({ port, index, key = KEY }: { port: number; index: number
   return { method: signed.method, path: signed.url, headers: signed.headers, body: signed.body };
 }
 
-/** Starts the bare Fastify baseline in its own process and waits for its port. */
-async function startBareServer(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'support', 'bare-server.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts one of the plain-JavaScript comparison servers in bench/support/ in its own process and waits for its port. */
+async function startSupportServer(script: string, args: string[] = []): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'support', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -84,6 +87,14 @@ function buildDist(): void {
   if (built.status !== 0) throw new Error('tsc -p tsconfig.build.json failed');
 }
 
+interface Side {
+  name: string;
+  port: number;
+  pid: number | undefined;
+  runs: LoadResult[];
+  cpu: { mainMs: number; otherMs: number; clientMs: number };
+}
+
 async function throughput(): Promise<void> {
   buildDist();
   const dataDir = await mkdtemp(path.join(DATA_BASE, 'narrate-bench-api-'));
@@ -93,73 +104,70 @@ async function throughput(): Promise<void> {
     command: 'api',
     args: ['--data-dir', dataDir, '--voices-dir', path.join(dataDir, 'voices'), '--port', String(narratePort), '--access-keys', `${KEY.id}:${KEY.secret}`, '--rate-limit', '0'],
   });
-  const bare = await startBareServer();
+  const bare = await startSupportServer('bare-server.mjs');
+  const floorThread = await startSupportServer('floor-server.mjs', [dataDir, `${KEY.id}:${KEY.secret}`, 'thread']);
+  const floorInline = await startSupportServer('floor-server.mjs', [dataDir, `${KEY.id}:${KEY.secret}`, 'inline']);
+  const side = (name: string, port: number, pid: number | undefined): Side => ({ name, port, pid, runs: [], cpu: { mainMs: 0, otherMs: 0, clientMs: 0 } });
+  const sides = [
+    side('bare Fastify route (does nothing)', bare.port, bare.child.pid),
+    side('floor, writes on a writer thread', floorThread.port, floorThread.child.pid),
+    side('floor, writes on the event loop', floorInline.port, floorInline.child.pid),
+    side('narrate api: SubmitAudioProduceJob (V3, SQLite)', narratePort, narrate.child.pid),
+  ];
   try {
     let index = 0;
     const load = (port: number, seconds: number) =>
       runClosedLoop({ origin: `http://127.0.0.1:${port}`, inFlight: IN_FLIGHT, maxSeconds: seconds, maxRequests: MAX_REQUESTS, next: () => submitRequest({ port, index: index++ }) });
     // Warm-up: JIT, SQLite page cache, connection setup.
-    await load(bare.port, 1);
-    await load(narratePort, 1);
-    const bareRuns: LoadResult[] = [];
-    const narrateRuns: LoadResult[] = [];
-    // CPU per request, per side: the server's main thread, its other threads (Narrate's SQLite
-    // writer, V8's GC helpers, libuv), and this process (the load generator).
-    const cpu = { bare: { mainMs: 0, otherMs: 0, clientMs: 0 }, narrate: { mainMs: 0, otherMs: 0, clientMs: 0 } };
-    const measured = async (side: keyof typeof cpu, pid: number | undefined, port: number) => {
-      const before = pid === undefined ? null : threadCpuMs(pid);
+    for (const s of sides) await load(s.port, 1);
+    // CPU per request, per side: the server's main thread, its other threads (SQLite writer
+    // threads, V8's GC helpers, libuv), and this process (the load generator).
+    const measured = async (s: Side) => {
+      const before = s.pid === undefined ? null : threadCpuMs(s.pid);
       const client = process.cpuUsage();
-      const result = await load(port, SECONDS / 2);
+      s.runs.push(await load(s.port, SECONDS / 2));
       const clientUsage = process.cpuUsage(client);
-      const after = pid === undefined ? null : threadCpuMs(pid);
-      cpu[side].clientMs += (clientUsage.user + clientUsage.system) / 1000;
+      const after = s.pid === undefined ? null : threadCpuMs(s.pid);
+      s.cpu.clientMs += (clientUsage.user + clientUsage.system) / 1000;
       if (before && after) {
-        const spent = cpuBetween(pid!, before, after);
-        cpu[side].mainMs += spent.mainMs;
-        cpu[side].otherMs += spent.otherMs;
+        const spent = cpuBetween(s.pid!, before, after);
+        s.cpu.mainMs += spent.mainMs;
+        s.cpu.otherMs += spent.otherMs;
       }
-      return result;
     };
-    for (let round = 0; round < 2; round++) {
-      bareRuns.push(await measured('bare', bare.child.pid, bare.port));
-      narrateRuns.push(await measured('narrate', narrate.child.pid, narratePort));
-    }
-    const failures = [...bareRuns, ...narrateRuns].filter((r) => r.failed > 0);
-    const row = (name: string, runs: LoadResult[]) => {
-      const latencies = runs.flatMap((r) => r.latencies);
-      const completed = runs.reduce((sum, r) => sum + r.completed, 0);
-      const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
-      return { name, completed, failed: runs.reduce((sum, r) => sum + r.failed, 0), perSecond: completed / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-    };
-    const b = row('bare Fastify route (does nothing)', bareRuns);
-    const n = row('narrate api: SubmitAudioProduceJob (V3, SQLite)', narrateRuns);
-    console.log(`\nSigned submits per second — ${IN_FLIGHT} in flight, ${SECONDS} s each (2 alternating rounds), 200-character Chinese InputConfig, loopback; SQLite under ${DATA_BASE}.\n`);
+    for (let round = 0; round < 2; round++) for (const s of sides) await measured(s);
+    const failures = sides.flatMap((s) => s.runs).filter((r) => r.failed > 0);
+    const rows = sides.map((s) => {
+      const latencies = s.runs.flatMap((r) => r.latencies);
+      const completed = s.runs.reduce((sum, r) => sum + r.completed, 0);
+      const seconds = s.runs.reduce((sum, r) => sum + r.seconds, 0);
+      return { ...s, completed, failed: s.runs.reduce((sum, r) => sum + r.failed, 0), perSecond: completed / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    });
+    const bareRate = rows[0].perSecond;
+    const narrateRate = rows[rows.length - 1].perSecond;
+    console.log(`\nSigned submits per second — ${IN_FLIGHT} in flight, ${SECONDS} s each (2 alternating rounds), 200-character Chinese InputConfig, loopback; SQLite under ${DATA_BASE}.`);
+    console.log('The floors (bench/support/floor-server.mjs) check the V3 signature, refuse a reused nonce and commit the job before answering, and do nothing else.\n');
     console.log(
       renderTable({
         header: ['server', 'requests', 'failed', 'per second', 'p50 ms', 'p99 ms', 'vs bare'],
-        rows: [b, n].map((r) => [r.name, r.completed, r.failed, fixed(r.perSecond, 0), fixed(r.p50, 1), fixed(r.p99, 1), `${fixed(r.perSecond / b.perSecond, 3)}×`]),
+        rows: rows.map((r) => [r.name, r.completed, r.failed, fixed(r.perSecond, 0), fixed(r.p50, 1), fixed(r.p99, 1), `${fixed(r.perSecond / bareRate, 3)}×`]),
       }),
     );
-    console.log(`\nGoal: narrate ≥ 0.5× the bare route. Ratio: ${fixed(n.perSecond / b.perSecond, 3)}×`);
+    console.log(`\nGoal: narrate ≥ 0.5× the bare route. Ratio: ${fixed(narrateRate / bareRate, 3)}×`);
     if (threadCpuMs(process.pid)) {
       const perRequest = (ms: number, completed: number) => fixed((ms / completed) * 1000, 0);
       console.log('\nCPU per request (µs, from /proc; 10 ms ticks): the server main thread, its other threads, the load generator.\n');
       console.log(
         renderTable({
           header: ['server', 'main thread', 'other threads', 'load generator', 'total'],
-          rows: (
-            [
-              [b, cpu.bare],
-              [n, cpu.narrate],
-            ] as const
-          ).map(([r, c]) => [r.name, perRequest(c.mainMs, r.completed), perRequest(c.otherMs, r.completed), perRequest(c.clientMs, r.completed), perRequest(c.mainMs + c.otherMs + c.clientMs, r.completed)]),
+          rows: rows.map(({ name, cpu: c, completed }) => [name, perRequest(c.mainMs, completed), perRequest(c.otherMs, completed), perRequest(c.clientMs, completed), perRequest(c.mainMs + c.otherMs + c.clientMs, completed)]),
         }),
       );
       console.log(`(${os.cpus().length} cores: requests per second can be no more than ${os.cpus().length} s of CPU divided by the total.)`);
     }
     if (failures.length > 0) console.log(`Failures, first one: ${failures[0].firstFailure}`);
   } finally {
-    await stopChild(bare.child);
+    for (const child of [bare.child, floorThread.child, floorInline.child]) await stopChild(child);
     await narrate.kill('SIGTERM');
     await rm(dataDir, { recursive: true, force: true });
   }
