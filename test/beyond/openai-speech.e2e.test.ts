@@ -161,6 +161,20 @@ describe('POST /v1/audio/speech through the openai SDK', () => {
     const error = await speak({ input: `${exactly}x` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).param).toBe('input');
+    expect((error as BadRequestError).message).toContain('input has 10001 characters');
+    expect((error as BadRequestError).message).not.toContain('InputConfig');
+  });
+
+  it('refuses SSML tags outside <speak> with the position, naming `input`, and speaks them inside one', async () => {
+    const error = await speak({ input: 'Hello <break time="1s"/> world.' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect((error as BadRequestError).code).toBe('InvalidParameter.Ssml');
+    expect((error as BadRequestError).param).toBe('input');
+    expect((error as BadRequestError).message).toContain('The SSML in input is not valid at line 1, column 7: <break> is an SSML tag');
+    const plain = await speak({ input: 'Hello world.', response_format: 'pcm' });
+    const withBreak = await speak({ input: '<speak>Hello <break time="1s"/> world.</speak>', response_format: 'pcm' });
+    // 24 kHz 16-bit mono: the second of silence is there.
+    expect((withBreak.length - plain.length) / 48000).toBeGreaterThan(0.9);
   });
 });
 

@@ -37,10 +37,13 @@ export function openAiErrorBody(error: unknown): { status: number; body: OpenAiE
     return { status: 429, body: { error: { message: error.message, type: typeOf(429), param: null, code: 'rate_limit_exceeded' } } };
   }
   if (error instanceof AppError && !error.isInternal) {
-    const param = error.param === undefined || error.param === null ? null : (PARAM_NAMES[error.param] ?? error.param);
+    const renamed = error.param === undefined || error.param === null ? undefined : PARAM_NAMES[error.param];
+    const param = renamed ?? error.param ?? null;
+    // The message names the parameter too ("InputConfig has 10001 characters"): the client's name there as well.
+    const message = renamed ? error.message.replaceAll(error.param!, renamed) : error.message;
     // OpenAI sends `code: null` where it has no code (a missing key, an unknown URL): NULL_CODE says so.
     const code = error.code === NULL_CODE ? null : error.code;
-    return { status: error.httpStatus, body: { error: { message: error.message, type: typeOf(error.httpStatus), param, code } } };
+    return { status: error.httpStatus, body: { error: { message, type: typeOf(error.httpStatus), param, code } } };
   }
   // Fastify's own client errors (malformed JSON, wrong content type, body too large) keep their
   // status; their FST_ codes are Fastify's, not OpenAI's, which sends none for these.
