@@ -158,6 +158,17 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         await expect(store.listJobs({ order: 'asc', limit: 2, afterToken: 'not-a-token' })).rejects.toThrow(/NextToken/);
       });
 
+      it('rejects a well-formed page token that no job could have produced, as a client error in both stores', async () => {
+        await store.createJob(newJob(1));
+        const forged = (createdAtMs: number, id: string) => Buffer.from(JSON.stringify([createdAtMs, id]), 'utf8').toString('base64url');
+        // A time PostgreSQL cannot hold (before 4713 BC, or not a date at all) and an id with a NUL in it.
+        for (const token of [forged(-8.64e15, hex('a', 1)), forged(Number.MAX_SAFE_INTEGER, hex('a', 1)), forged(T0, 'a\u0000b')]) {
+          await expect(store.listJobs({ order: 'asc', limit: 2, afterToken: token })).rejects.toMatchObject({ code: 'InvalidParameter', param: 'NextToken' });
+        }
+        // The boundary of what a real job can carry still pages.
+        expect((await store.listJobs({ order: 'asc', limit: 2, afterToken: forged(0, '0'.repeat(32)) })).jobs.map((job) => job.id)).toEqual([hex('a', 1)]);
+      });
+
       it('deletes jobs with their pending deliveries and counts only those that existed', async () => {
         await store.createJob(newJob(1));
         await store.createJob(newJob(2));

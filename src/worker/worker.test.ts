@@ -54,7 +54,7 @@ const SENTENCE = 'The committee met on the fifth of May to discuss the budget, a
 /** Under the 10,000-character input limit at 95 paragraphs. */
 const longText = (paragraphs: number) => Array.from({ length: paragraphs }, (_, i) => `Paragraph ${i + 1}. ${SENTENCE}`).join(' ');
 
-async function submit({ text = SENTENCE, editing = '{"voice":"Harry","format":"WAV"}', object = 'out/a' } = {}): Promise<JobRecord> {
+async function submit({ text = SENTENCE, editing = '{"voice":"Harry","format":"WAV"}', object = 'out/a', overwrite = false } = {}): Promise<JobRecord> {
   return store.createJob({
     id: randomIds.hex32(),
     mediaId: randomIds.hex32(),
@@ -66,7 +66,7 @@ async function submit({ text = SENTENCE, editing = '{"voice":"Harry","format":"W
     editingConfig: normalisedEditingConfig(parseEditingConfig(editing)),
     outputBucket: 'faults',
     outputObject: object,
-    overwrite: false,
+    overwrite,
     createdAt: new Date(),
   });
 }
@@ -308,5 +308,57 @@ describe('E: readiness of the claim loop', () => {
     hang = true;
     await waitFor(() => !worker.isHealthy(), { what: 'the worker to report the stall', timeoutMs: 10_000 });
     expect(Date.now() - worker.lastLoopActivityAt()!).toBeGreaterThan(1500);
+  });
+});
+
+describe('F: a worker whose lease was taken over', () => {
+  it('does not write over the output of the worker that took the job over', async () => {
+    // Seconds to render, so the take-over below happens while the first worker is still rendering.
+    const job = await submit({ text: longText(25), editing: '{"voice":"Harry","format":"MP3","speech_rate":-300}', object: 'out/taken', overwrite: true });
+    const first = startWorker({ leaseMs: 600_000, drainMs: 120_000 });
+    await waitFor(() => (first.progressOf(job.id) ?? -1) >= 0, { what: 'the first worker to start rendering' });
+
+    // Its lease ran out (it was paused, or cut off from the database): a second worker takes the
+    // job, stores its output and finishes it.
+    const taken = await store.claimJob({ workerId: 'second', leaseMs: 30_000, now: new Date(Date.now() + 601_000) });
+    expect(taken?.id).toBe(job.id);
+    const source = path.join(dir, 'second-output');
+    await writeFile(source, 'the output of the worker that took over');
+    await storage.putObject({ bucket: 'faults', key: 'out/taken.mp3', sourcePath: source, contentType: 'audio/mpeg', overwrite: true });
+    const result = { bucket: 'faults', key: 'out/taken.mp3', format: 'mp3' as const, sampleRate: 48000, bytes: 39, durationMs: 1, aiResult: '[]' };
+    expect(await store.completeJob({ jobId: job.id, workerId: 'second', now: new Date(Date.now() + 602_000), outcome: { state: 'Finished', result } })).toBe(true);
+
+    // The first worker comes back to it, finishes rendering and lets go.
+    await waitFor(() => first.progressOf(job.id) === undefined, { timeoutMs: 120_000, what: 'the first worker to let go of the job' });
+    const stored = await storage.getObject({ bucket: 'faults', key: 'out/taken.mp3' });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stored!.body) chunks.push(Buffer.from(chunk as Uint8Array));
+    expect(Buffer.concat(chunks).toString('utf8')).toBe('the output of the worker that took over');
+    expect(await store.getJob(job.id)).toMatchObject({ state: 'Finished', leaseOwner: 'second', result });
+    expect(unhandled).toEqual([]);
+  });
+});
+
+describe('G: a job that keeps stopping its workers', () => {
+  it('is failed with InternalError once claimed more than maxClaims times, instead of run again', async () => {
+    const job = await submit();
+    // Ten workers each claimed it and died: every lease ran out, with no outcome recorded.
+    const past = Date.now() - 600_000;
+    for (let n = 1; n <= 10; n++) {
+      expect((await store.claimJob({ workerId: `died-${n}`, leaseMs: 1, now: new Date(past + n * 10) }))?.id).toBe(job.id);
+    }
+    startWorker({ maxClaims: 10 });
+    const failed = await settled(job.id);
+    expect(failed).toMatchObject({ state: 'Failed', errorCode: JOB_ERROR_CODES.internal, attempts: 11 });
+    expect(failed.errorMessage).toContain('claimed 11 times');
+    expect(await storage.headObject({ bucket: 'faults', key: 'out/a.wav' })).toBeNull();
+  });
+
+  it('still runs a job claimed maxClaims times', async () => {
+    const job = await submit();
+    const past = Date.now() - 600_000;
+    for (let n = 1; n <= 9; n++) await store.claimJob({ workerId: `died-${n}`, leaseMs: 1, now: new Date(past + n * 10) });
+    startWorker({ maxClaims: 10 });
+    expect(await settled(job.id)).toMatchObject({ state: 'Finished', attempts: 10 });
   });
 });

@@ -59,6 +59,11 @@ export interface WorkerDeps {
   onJobDone?: (args: { job: JobRecord; state: 'Finished' | 'Failed'; queueWaitMs: number; renderMs: number; audioMs: number }) => void;
   /** Claims (attempts) after which an infrastructure failure fails the job for good (default 3). */
   maxAttempts?: number;
+  /**
+   * Claims after which a job is failed instead of run again (default 10): one that keeps stopping
+   * the workers running it (a crash, an out-of-memory kill) must not take them down for ever.
+   */
+  maxClaims?: number;
   /** Delay before a job put back after an infrastructure failure may run again; ×4 per attempt (default 5000). */
   retryDelayMs?: number;
   /** First pause between tries of a failing completion; ×4 per try, 3 retries (default 250). */
@@ -85,6 +90,7 @@ export function createWorker(deps: WorkerDeps) {
   const tmpDir = deps.tmpDir ?? path.join(os.tmpdir(), 'narrate-render');
   const log = deps.logger.child({ workerId });
   const maxAttempts = deps.maxAttempts ?? 3;
+  const maxClaims = deps.maxClaims ?? 10;
   const retryDelayMs = deps.retryDelayMs ?? 5000;
   const completionRetryMs = deps.completionRetryMs ?? 250;
   const stallAfterMs = deps.stallAfterMs ?? 45_000;
@@ -222,6 +228,16 @@ export function createWorker(deps: WorkerDeps) {
     const queueWaitMs = Math.max(0, deps.clock().getTime() - job.createdAt.getTime());
     const jobLog = log.child({ jobId: job.id, attempt: job.attempts });
     heldForRetry.delete(job.id);
+    if (job.attempts > maxClaims) {
+      // Each earlier run ended without an outcome: its worker died or lost the job. Claims go to the
+      // oldest job first, so such a job would otherwise stop one worker after another, for good.
+      const errorMessage = `The job was claimed ${job.attempts} times and never finished: every run ended without an outcome (its worker crashed, was killed or lost the job); the server log has the details.`;
+      jobLog.error({ attempts: job.attempts, maxClaims }, 'job claimed too many times without finishing; failing it');
+      if ((await completeWithRetries(job, { state: 'Failed', errorCode: JOB_ERROR_CODES.internal, errorMessage }, controller.signal, jobLog)) === 'done') {
+        deps.onJobDone?.({ job, state: 'Failed', queueWaitMs, renderMs: 0, audioMs: 0 });
+      }
+      return;
+    }
     // Renew well before the lease runs out; losing it means another worker may take the job, so stop.
     const renewEvery = Math.max(1000, Math.floor(deps.leaseMs / 3));
     let renewing: Promise<unknown> | null = null;
@@ -236,6 +252,20 @@ export function createWorker(deps: WorkerDeps) {
         })
         .catch((error) => jobLog.warn({ err: coerceError(error) }, 'lease renewal failed'));
     }, renewEvery);
+    /**
+     * Renews the lease right before the output is written, and abandons the job when another worker
+     * holds it now. A worker that was paused, or cut off from the database, while it rendered must not
+     * write over what the new owner (or a later job on the same key) has stored since; the fresh lease
+     * then covers the write itself.
+     */
+    const confirmLease = async () => {
+      const held = await deps.store.renewLease({ jobId: job.id, workerId, leaseMs: deps.leaseMs, now: deps.clock(), progress: progress.get(job.id) });
+      if (!held) {
+        jobLog.warn('lease lost before the output was written; abandoning the job');
+        controller.abort(new Error('lease lost'));
+        throw new Error('lease lost');
+      }
+    };
     let stage: 'render' | 'write' = 'render';
     try {
       let jobResult: JobResult;
@@ -246,8 +276,9 @@ export function createWorker(deps: WorkerDeps) {
         const overwrite = job.overwrite || (await mayReplaceExisting(job, key));
 
         const { file, result } = await renderToFile(job, plan, editing, controller.signal);
-        stage = 'write';
         try {
+          await confirmLease();
+          stage = 'write';
           await deps.storage.putObject({ bucket: job.outputBucket, key, sourcePath: file, contentType: CONTENT_TYPES[plan.format], overwrite });
         } finally {
           await rm(file, { force: true }).catch(() => {});

@@ -41,13 +41,20 @@ export async function migratePostgres({
     await query('BEGIN');
     await query(`SET LOCAL statement_timeout = ${Math.max(0, Math.floor(timeoutMs))}`);
     await query('SELECT pg_advisory_xact_lock(hashtext($1))', [`narrate:migrate:${schema}`]);
-    await query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    // Only what is missing is created: "IF NOT EXISTS" still checks the CREATE privilege first, so
+    // a role handed a ready schema (without CREATE on the database), or a runtime role without
+    // CREATE in a schema an administrator migrated, could otherwise never start.
+    const existing = await query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS found', [schema]);
+    if (!existing.rows[0].found) await query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
     await query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
-    await query(`CREATE TABLE IF NOT EXISTS narrate_migrations (
-      version    integer PRIMARY KEY,
-      name       text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
+    const ledger = await query<{ found: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS found`, [`${quoteIdent(schema)}.narrate_migrations`]);
+    if (!ledger.rows[0].found) {
+      await query(`CREATE TABLE IF NOT EXISTS narrate_migrations (
+        version    integer PRIMARY KEY,
+        name       text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    }
     const { rows } = await query<{ v: number }>('SELECT COALESCE(MAX(version), 0)::int AS v FROM narrate_migrations');
     const found = rows[0].v;
     const newest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
