@@ -120,6 +120,17 @@ describe('volume', () => {
     }
   });
 
+  it('at volume 100 a voice that peaks near full scale stays off the rail at every rate, pitch and speed', async () => {
+    // Xiaoyun's Mandarin peaks at ~0.98: doubled, the old sample-wise limiter squared those peaks
+    // off against full scale (up to ~750 samples of a sentence at ±32767, runs of 24 in a row).
+    for (const sampleRate of [8000, 16000, 24000, 48000]) {
+      for (const [pitch_rate, speech_rate] of [[0, 0], [-500, -500], [500, 500]] as const) {
+        const { audio } = await render(TEXTS.zh.text, { voice: 'Xiaoyun', format: 'WAV', sample_rate: sampleRate, volume: 100, pitch_rate, speech_rate });
+        expect(atRail(audio.samples), `${sampleRate} Hz, pitch ${pitch_rate}, rate ${speech_rate}`).toBe(0);
+      }
+    }
+  });
+
   it('RMS rises with every step from 0 to 100; 0 is silence; nothing clips', async () => {
     const levels: number[] = [];
     for (const volume of [0, 20, 40, 50, 60, 80, 100]) {
@@ -129,6 +140,48 @@ describe('volume', () => {
     }
     expect(levels[0]).toBe(0);
     for (let i = 1; i < levels.length; i++) expect(levels[i]).toBeGreaterThan(levels[i - 1]!);
+  });
+});
+
+describe('pauses between sentences', () => {
+  /** Length (ms) of the silence (below −50 dBFS) that holds the boundary at `ms`, 0 if none. */
+  function gapAt(audio: { samples: Float32Array; sampleRate: number }, ms: number): number {
+    const silence = findSilences(audio.samples, audio.sampleRate, { thresholdDb: -50, minMs: 10 }).find((s) => s.startMs <= ms + 10 && s.endMs >= ms - 10);
+    return silence ? silence.endMs - silence.startMs : 0;
+  }
+
+  // Each sentence is synthesised alone, and an engine ends a call without the pause it makes
+  // inside one (eSpeak: ~170 ms after a comma, ~320 ms after a stop): the sentences used to run
+  // into each other with 20–50 ms between them.
+  it.each(Object.entries(TEXTS).map(([language, value]) => [language, value] as const))('%s: a comma leaves ~170 ms and a full stop ~320 ms, as one engine call would', async (_language, { voice, text }) => {
+    const { audio, result } = await render(text, { voice, format: 'WAV', sample_rate: 16000 });
+    const [afterComma, afterStop] = result.timings.slice(1).map((t) => gapAt(audio, t.begin_time));
+    expect(afterComma).toBeGreaterThan(140);
+    expect(afterComma).toBeLessThan(260);
+    expect(afterStop).toBeGreaterThan(280);
+    expect(afterStop).toBeLessThan(420);
+  });
+
+  it('the pauses follow speech_rate: +500 halves them, -500 doubles them', async () => {
+    const { voice, text } = TEXTS.en;
+    const gaps = async (speech_rate: number) => {
+      const { audio, result } = await render(text, { voice, format: 'WAV', speech_rate });
+      return gapAt(audio, result.timings[2]!.begin_time);
+    };
+    const [normal, fast, slow] = [await gaps(0), await gaps(500), await gaps(-500)];
+    expect(fast / normal).toBeGreaterThan(0.5 * 0.75);
+    expect(fast / normal).toBeLessThan(0.5 * 1.25);
+    expect(slow / normal).toBeGreaterThan(2 * 0.75);
+    expect(slow / normal).toBeLessThan(2 * 1.25);
+  });
+
+  it('a <break> is the whole pause: nothing is added next to it, and none after the last sentence', async () => {
+    const { audio, result } = await render('<speak>Hello.<break time="100ms"/>World.</speak>', { voice: 'Harry', format: 'WAV' });
+    const gap = gapAt(audio, result.timings[1]!.begin_time);
+    expect(gap).toBeGreaterThan(90);
+    expect(gap).toBeLessThan(180);
+    const tail = findSilences(audio.samples, audio.sampleRate, { thresholdDb: -50, minMs: 10 }).at(-1);
+    expect(tail && Math.abs(tail.endMs - audio.durationMs) < 1 ? tail.endMs - tail.startMs : 0).toBeLessThan(60);
   });
 });
 
@@ -222,7 +275,12 @@ describe('neural voices (synthetic Kokoro pack) through the pipeline', () => {
         const plan = pipeline.prepare({ inputText: text, editing: { ...EDITING_DEFAULTS, voice: 'Siqi', format: 'WAV', sample_rate: 16000 } as EditingConfig });
         const chunks: Uint8Array[] = [];
         const result = await pipeline.render({ plan, write: async (c) => void chunks.push(c) });
-        // The same engine, called directly on each segment: the pipeline's boundaries must be these lengths, resampled 24 k → 16 k.
+        const bytes = Buffer.concat(chunks);
+        bytes.set(result.header!, 0);
+        const audio = await decodeAudio(new Uint8Array(bytes), 'wav');
+        // The same engine, called directly on each segment: the pipeline's boundaries must be these
+        // lengths, resampled 24 k → 16 k, each followed (but the last) by the digital silence of
+        // the pause its punctuation asks for, at most 170 ms after a comma and 320 ms after a stop.
         let position = 0;
         for (const [i, segment] of plan.parsed.segments.entries()) {
           let engineSamples = 0;
@@ -231,13 +289,17 @@ describe('neural voices (synthetic Kokoro pack) through the pipeline', () => {
           }
           const begin = position;
           position += Math.round((engineSamples * 16000) / 24000);
+          if (i < plan.parsed.segments.length - 1) {
+            let pause = 0;
+            while (audio.samples[position + pause] === 0) pause++;
+            expect(pause).toBeGreaterThan(0);
+            expect(pause).toBeLessThanOrEqual((i === 0 ? 170 : 320) * 16);
+            position += pause;
+          }
           expect(result.timings[i]!.begin_time).toBe(Math.round((begin * 1000) / 16000));
           expect(result.timings[i]!.end_time).toBe(Math.round((position * 1000) / 16000));
         }
         expect(result.samples).toBe(position);
-        const bytes = Buffer.concat(chunks);
-        bytes.set(result.header!, 0);
-        const audio = await decodeAudio(new Uint8Array(bytes), 'wav');
         expect(audio.samples.length).toBe(position);
       } finally {
         await neural.close();

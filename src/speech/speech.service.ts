@@ -16,6 +16,7 @@ import { checkPlainText, isSsmlInput, parseInput } from '../text/parse-input.js'
 import type { SpeakOverrides, SpeechPiece } from '../text/text.types.js';
 import type { EditingConfig } from '../jobs/editing-config.models.js';
 import type { RenderResult, ResolvedVoice, SentenceTiming, SpeechCheck, SpeechPlan, VoiceResolverPort } from './speech.types.js';
+import { pauseSamples, quietRun } from './sentence-pause.models.js';
 
 export const MAX_INPUT_CHARS = 10_000;
 const NATIVE_SPEED = { min: 0.5, max: 2 } as const;
@@ -84,8 +85,12 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     return outputSettings({ voice, overrides: {}, editing });
   }
 
-  /** Synthesises one piece and returns it at the output rate, with its words (output-sample offsets). */
-  async function renderPiece({ piece, voice, plan, signal }: { piece: Exclude<SpeechPiece, { kind: 'silence' }>; voice: ResolvedVoice; plan: SpeechPlan; signal?: AbortSignal }) {
+  /**
+   * Synthesises one piece and returns it at the output rate, with its words (output-sample offsets),
+   * its speed, and the silence the engine left at either end (measured before the volume, so a
+   * quiet job gets the same pauses and timings as a loud one).
+   */
+  async function renderPiece({ piece, voice, plan, signal }: { piece: Exclude<SpeechPiece, { kind: 'silence' }>; voice: ResolvedVoice; plan: SpeechPlan; signal?: AbortSignal }): Promise<RenderedPiece> {
     const engine = engines[voice.engineVoice.engine]!;
     const speed = (plan.speedMultiplier ?? speechRateToSpeed(plan.speechRate)) * piece.prosody.rate;
     // Engines change speed natively (better sound) within 0.5–2×; Rubber Band stretches the rest.
@@ -93,7 +98,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     const tempo = speed / nativeSpeed;
     const usePhonemes = piece.kind === 'phoneme' && engine.supportsPhonemes(voice.engineVoice, piece.alphabet);
     const text = piece.kind === 'phoneme' ? (usePhonemes ? piece.phonemes : piece.text) : piece.text;
-    if (text.trim() === '') return { samples: new Float32Array(0), words: [] as Array<{ text: string; sample: number }> };
+    if (text.trim() === '') return { samples: new Float32Array(0), words: [], speed, leadingQuiet: 0, trailingQuiet: 0 };
     const ratio = pitchRateToRatio(plan.pitchRate) * piece.prosody.pitch * 2 ** (voice.pitchShiftSemitones / 12);
     const unchanged = Math.abs(ratio - 1) < 1e-6 && Math.abs(tempo - 1) < 1e-6;
     const audio = await engine.synthesize({
@@ -107,11 +112,11 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     });
     const samples = unchanged ? audio.samples : await stretchAndShift({ samples: audio.samples, sampleRate: audio.sampleRate, tempo, pitchRatio: ratio, signal });
     const resampled = await resampleAll({ samples, from: audio.sampleRate, to: plan.sampleRate });
-    // Volume and its limiter come last: resampling can overshoot a peak the limiter had bent into range.
-    const out = applyGain(resampled, volumeToGain(plan.volume) * piece.prosody.volume);
+    // Volume and its limiter come last: resampling and stretching can overshoot a peak that was in range.
+    const out = applyGain(resampled, volumeToGain(plan.volume) * piece.prosody.volume, { sampleRate: plan.sampleRate });
     const scale = plan.sampleRate / audio.sampleRate / tempo;
     const words = audio.words.map((word) => ({ text: text.slice(word.textOffset, word.textOffset + word.textLength), sample: Math.round(word.startSample * scale) }));
-    return { samples: out, words };
+    return { samples: out, words, speed, leadingQuiet: quietRun(resampled, 'start'), trailingQuiet: quietRun(resampled, 'end') };
   }
 
   async function render({
@@ -145,7 +150,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     const pieces = plan.parsed.segments.flatMap((segment, index) => segment.pieces.map((piece) => ({ piece, index })));
     const produce = (at: number) => {
       const { piece, index } = pieces[at]!;
-      if (piece.kind === 'silence') return Promise.resolve({ samples: new Float32Array(Math.round((piece.ms * rate) / 1000)), words: [] as Array<{ text: string; sample: number }> });
+      if (piece.kind === 'silence') return Promise.resolve<RenderedPiece>({ samples: new Float32Array(Math.round((piece.ms * rate) / 1000)), words: [], isBreak: true });
       return renderPiece({ piece, voice: plan.segmentVoices[index] ?? plan.voice, plan, signal });
     };
     // A few pieces are kept in flight so the engine thread never waits for the encoder.
@@ -164,9 +169,11 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
       abortIfNeeded(signal);
       const begin = position;
       const words: NonNullable<SentenceTiming['words']> = [];
+      let last: RenderedPiece | undefined;
       for (let k = 0; k < segment.pieces.length; k++) {
         abortIfNeeded(signal);
         const rendered = await inFlight.shift()!;
+        last = rendered;
         topUp();
         const samples = rendered.samples;
         for (const [i, word] of rendered.words.entries()) {
@@ -175,6 +182,16 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
         }
         await emit(encoder.encode(samples));
         position += samples.length;
+      }
+      // The pause belongs to the segment it follows (its end_time includes it). None after the
+      // last segment, nor next to an SSML <break>, whose length is the pause the author asked for.
+      const next = inFlight.length > 0 ? await inFlight[0] : undefined;
+      if (last && !last.isBreak && next && !next.isBreak) {
+        const pause = pauseSamples({ segmentText: segment.text, speed: last.speed ?? 1, sampleRate: rate, trailingQuiet: last.trailingQuiet ?? 0, leadingQuiet: next.leadingQuiet ?? 0 });
+        if (pause > 0) {
+          await emit(encoder.encode(new Float32Array(pause)));
+          position += pause;
+        }
       }
       const beginMs = toMs(begin);
       const endMs = toMs(position);
@@ -193,3 +210,17 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
 }
 
 export type SpeechService = ReturnType<typeof createSpeechService>;
+
+/** One piece at the output rate, as the encoder receives it. */
+interface RenderedPiece {
+  samples: Float32Array;
+  /** Word starts, in samples from the piece's start. */
+  words: Array<{ text: string; sample: number }>;
+  /** An SSML <break>: silence the author sized. */
+  isBreak?: boolean;
+  /** Speaking-rate multiplier the piece was read at. */
+  speed?: number;
+  /** Samples of silence the engine left at the start and at the end. */
+  leadingQuiet?: number;
+  trailingQuiet?: number;
+}
