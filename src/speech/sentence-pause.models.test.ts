@@ -13,6 +13,11 @@ describe('the pause a segment asks for', () => {
     expect(pauseAfterMs('没有标点的长句')).toBe(0);
   });
 
+  it("is a sentence's where an SSML <s> or <p> ended the segment, whatever its punctuation", () => {
+    expect(pauseAfterMs('a sentence without a stop', { sentenceEnd: true })).toBe(SENTENCE_PAUSE_MS.sentence);
+    expect(pauseAfterMs('说起郭德纲，', { sentenceEnd: true })).toBe(SENTENCE_PAUSE_MS.sentence);
+  });
+
   it('counts the silence the engine already left, and scales with the speaking rate', () => {
     const base = { segmentText: 'Done.', sampleRate: 16000 };
     expect(pauseSamples({ ...base, speed: 1, trailingQuiet: 0, leadingQuiet: 0 })).toBe(320 * 16);

@@ -19,11 +19,13 @@ const CLAUSE_END = /[；;：:…]$|\.\.\.$/u;
 const COMMA_END = /[，,、]$/u;
 
 /**
- * The pause (ms, at speed 1) a segment's display text asks for: none when it does not end in
- * punctuation (a long run cut at a space, an SSML <s> without a stop), as a single call would.
+ * The pause (ms, at speed 1) a segment asks for: its closing punctuation's, or a sentence's when
+ * an SSML <s> or <p> ended it (with or without a stop); none when it ends in neither (a long run
+ * cut at a space), as a single call would.
  */
-export function pauseAfterMs(segmentText: string): number {
+export function pauseAfterMs(segmentText: string, { sentenceEnd = false }: { sentenceEnd?: boolean } = {}): number {
   const text = segmentText.replace(CLOSERS, '');
+  if (sentenceEnd) return SENTENCE_PAUSE_MS.sentence;
   if (CLAUSE_END.test(text)) return SENTENCE_PAUSE_MS.clause;
   if (SENTENCE_END.test(text)) return SENTENCE_PAUSE_MS.sentence;
   if (COMMA_END.test(text)) return SENTENCE_PAUSE_MS.comma;
@@ -44,7 +46,21 @@ export function quietRun(samples: Float32Array, from: 'start' | 'end'): number {
  * the first one's punctuation asks for, scaled with the speaking rate: what the engine already
  * left at the end of one and the start of the next counts toward it.
  */
-export function pauseSamples({ segmentText, speed, sampleRate, trailingQuiet, leadingQuiet }: { segmentText: string; speed: number; sampleRate: number; trailingQuiet: number; leadingQuiet: number }): number {
-  const target = Math.round((pauseAfterMs(segmentText) * sampleRate) / 1000 / speed);
+export function pauseSamples({
+  segmentText,
+  sentenceEnd,
+  speed,
+  sampleRate,
+  trailingQuiet,
+  leadingQuiet,
+}: {
+  segmentText: string;
+  sentenceEnd?: boolean;
+  speed: number;
+  sampleRate: number;
+  trailingQuiet: number;
+  leadingQuiet: number;
+}): number {
+  const target = Math.round((pauseAfterMs(segmentText, { sentenceEnd }) * sampleRate) / 1000 / speed);
   return Math.max(0, target - trailingQuiet - leadingQuiet);
 }

@@ -175,6 +175,16 @@ describe('pauses between sentences', () => {
     expect(slow / normal).toBeLessThan(2 * 1.25);
   });
 
+  it('an SSML <s> or <p> ends a sentence with a sentence\'s pause even without a full stop', async () => {
+    const { audio, result } = await render('<speak><s>Hello there</s><p>And here we are</p>The end.</speak>', { voice: 'Harry', format: 'WAV' });
+    expect(result.timings.map((t) => t.text)).toEqual(['Hello there', 'And here we are', 'The end.']);
+    for (const timing of result.timings.slice(1)) {
+      const gap = gapAt(audio, timing.begin_time);
+      expect(gap).toBeGreaterThan(280);
+      expect(gap).toBeLessThan(420);
+    }
+  });
+
   it('a <break> is the whole pause: nothing is added next to it, and none after the last sentence', async () => {
     const { audio, result } = await render('<speak>Hello.<break time="100ms"/>World.</speak>', { voice: 'Harry', format: 'WAV' });
     const gap = gapAt(audio, result.timings[1]!.begin_time);

@@ -187,7 +187,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
       // last segment, nor next to an SSML <break>, whose length is the pause the author asked for.
       const next = inFlight.length > 0 ? await inFlight[0] : undefined;
       if (last && !last.isBreak && next && !next.isBreak) {
-        const pause = pauseSamples({ segmentText: segment.text, speed: last.speed ?? 1, sampleRate: rate, trailingQuiet: last.trailingQuiet ?? 0, leadingQuiet: next.leadingQuiet ?? 0 });
+        const pause = pauseSamples({ segmentText: segment.text, sentenceEnd: segment.sentenceEnd, speed: last.speed ?? 1, sampleRate: rate, trailingQuiet: last.trailingQuiet ?? 0, leadingQuiet: next.leadingQuiet ?? 0 });
         if (pause > 0) {
           await emit(encoder.encode(new Float32Array(pause)));
           position += pause;

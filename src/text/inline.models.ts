@@ -32,5 +32,8 @@ export type InlineItem =
     }
   | { kind: 'phoneme'; text: string; alphabet: 'pinyin' | 'ipa'; phonemes: string; prosody: PieceProsody; voice?: string }
   | { kind: 'silence'; ms: number; voice?: string }
-  /** <s>, <p>, <speak> edges and paragraph breaks: a segment ends here. */
-  | { kind: 'boundary' };
+  /**
+   * <s>, <p>, <speak> edges and paragraph breaks: a segment ends here. `sentence`: an <s> or <p>
+   * edge, which ends a sentence whatever its punctuation (the listener hears a sentence's pause).
+   */
+  | { kind: 'boundary'; sentence?: boolean };

@@ -101,6 +101,7 @@ function finishSegment(segment: RawSegment, fallback: ReadingLanguage, normalize
     text: segment.text,
     pieces,
     ...(segment.voice === undefined ? {} : { voice: segment.voice }),
+    ...(segment.sentenceEnd ? { sentenceEnd: true } : {}),
     charCount: countChars(segment.text),
   };
 }

@@ -13,6 +13,8 @@ export interface RawSegment {
   text: string;
   pieces: RawPiece[];
   voice?: string;
+  /** Ended by an <s> or <p> edge: a sentence, whatever its punctuation. */
+  sentenceEnd?: boolean;
 }
 
 export type RawPiece =
@@ -30,11 +32,11 @@ export function segmentItems(items: readonly InlineItem[], maxLength = MAX_SEGME
   let voice: string | undefined;
   let hasContent = false;
 
-  const close = () => {
+  const close = (sentenceEnd = false) => {
     const text = display.replace(/\s+/g, ' ').trim();
     const kept = trimWhitespacePieces(pieces);
     if (text !== '' || kept.some((piece) => piece.kind === 'silence')) {
-      segments.push({ text, pieces: kept, ...(voice === undefined ? {} : { voice }) });
+      segments.push({ text, pieces: kept, ...(voice === undefined ? {} : { voice }), ...(sentenceEnd ? { sentenceEnd } : {}) });
     }
     display = '';
     pieces = [];
@@ -76,7 +78,7 @@ export function segmentItems(items: readonly InlineItem[], maxLength = MAX_SEGME
   for (const item of items) {
     switch (item.kind) {
       case 'boundary':
-        close();
+        close(item.sentence === true);
         break;
       case 'silence': {
         const previous = segments[segments.length - 1];

@@ -205,7 +205,7 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
       case 'p': {
         const enclosing = stack.find((f) => f.name === 's' || (f.name === 'p' && name === 'p'));
         if (enclosing) fail(`<${name}> cannot be inside <${enclosing.name}>`, start);
-        items.push({ kind: 'boundary' });
+        items.push({ kind: 'boundary', sentence: true });
         break;
       }
       case 'break': {
@@ -273,7 +273,7 @@ function readSsmlBlocks(input: string, { scoped }: { scoped: boolean }): SsmlRea
         break;
       case 's':
       case 'p':
-        items.push({ kind: 'boundary' });
+        items.push({ kind: 'boundary', sentence: true });
         break;
       case 'sub':
         if (content.trim() === '') fail('<sub> must contain the text it replaces', start);

@@ -33,6 +33,8 @@ export interface SpeechSegment {
   voice?: string;
   /** Characters this segment counts for, by the reference's rule (§8), for progress. */
   charCount: number;
+  /** Ended by an SSML <s> or <p> edge: a sentence, whatever its punctuation. */
+  sentenceEnd?: boolean;
 }
 
 /** Values given as attributes of <speak>; they override EditingConfig (reference §1.4). */
