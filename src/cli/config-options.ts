@@ -3,7 +3,7 @@
  * command, and turns what was parsed back into a Config. Keeps flags, variables and --help in step.
  */
 import { Option, type Command } from 'commander';
-import { OPTIONS, parseConfig, type Config, type Scope } from '../config/config.js';
+import { OPTIONS, parseConfig, type Config, type OptionDef, type Scope } from '../config/config.js';
 
 /** The scope each command was given, so configFrom reads exactly the options it shows. */
 const scopes = new WeakMap<Command, Scope>();
@@ -13,11 +13,21 @@ export function addConfigOptions(command: Command, scope: Scope): Command {
   for (const def of OPTIONS) {
     if (!def.scope.includes(scope)) continue;
     const placeholder = def.kind === 'bool' ? '' : ' <value>';
-    const option = new Option(`${def.flag}${placeholder}`, `${def.doc} [env ${def.env}]`);
+    const option = new Option(`${def.flag}${placeholder}`, `${def.doc} [env ${def.env}${helpDefault(def)}]`);
     if (def.choices) option.choices(def.choices as string[]);
     command.addOption(option);
   }
   return command;
+}
+
+/**
+ * The default as --help shows it: in the text, not as commander's default value, which would
+ * count as a flag given and win over the environment. This machine's value (the README shows docDefault).
+ */
+function helpDefault(def: OptionDef): string {
+  const value = def.secret || !def.default ? undefined : def.default({});
+  const shown = Array.isArray(value) ? value.join(',') : value === undefined || value === null ? '' : String(value);
+  return shown === '' ? '' : `, default ${shown}`;
 }
 
 /** Config from the parsed flags of `command` plus the environment. */

@@ -48,7 +48,25 @@ describe('parseConfig scopes', () => {
     expect(parseConfig({ env: { NARRATE_ENGINE_THREADS: '3', NARRATE_ESPEAK_THREADS: '2' }, scope: 'api' })).toMatchObject({ engineThreads: 3, espeakThreads: 2 });
   });
 
+  it('lets a worker read NARRATE_PORT, so its callbacks name the api port of a shared env file, not 8080', () => {
+    expect(parseConfig({ env: { NARRATE_PORT: '9000' }, scope: 'worker' }).port).toBe(9000);
+  });
+
   it('refuses an explicitly empty flag', () => {
     expect(() => parseConfig({ flags: { port: '' } })).toThrow(/--port: expected a value, got ""/);
+  });
+});
+
+describe('--public-url', () => {
+  it('takes an absolute http(s) URL, with or without a path', () => {
+    for (const url of ['https://narrate.example.com', 'http://10.0.0.5:8080', 'https://example.com/narrate/']) {
+      expect(parseConfig({ env: { NARRATE_PUBLIC_URL: url } }).publicUrl).toBe(url);
+    }
+  });
+
+  it('refuses at start what every MediaUrl would then fail on (jobs would never finish)', () => {
+    expect(() => parseConfig({ flags: { publicUrl: 'example.com' } })).toThrow(/--public-url \/ NARRATE_PUBLIC_URL: "example.com" is not an absolute URL/);
+    expect(() => parseConfig({ env: { NARRATE_PUBLIC_URL: 'ftp://example.com' } })).toThrow(/must be an http or https URL/);
+    expect(() => parseConfig({ env: { NARRATE_PUBLIC_URL: 'https://example.com/?a=1' } })).toThrow(/must not have a query or a fragment/);
   });
 });

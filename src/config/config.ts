@@ -10,7 +10,7 @@ type Kind = 'string' | 'int' | 'number' | 'bool' | 'list';
 /** The commands that take configuration options. */
 export type Scope = 'serve' | 'api' | 'worker' | 'say' | 'voices' | 'keys' | 'deliveries';
 
-interface OptionDef {
+export interface OptionDef {
   /** camelCase key in Config. */
   key: keyof Config;
   flag: string;
@@ -75,7 +75,9 @@ const HTTP = ['serve', 'api'] as const;
 const WORK = ['serve', 'worker'] as const;
 
 export const OPTIONS: readonly OptionDef[] = [
-  { key: 'port', flag: '--port', env: 'NARRATE_PORT', kind: 'int', min: 0, max: 65535, scope: [...HTTP], doc: 'HTTP port.', default: () => 8080 },
+  // A worker reads it too: without --public-url its callbacks' MediaUrls of local buckets name http://HOST:PORT,
+  // and with the env file shared with the api they must name the api's port, not 8080.
+  { key: 'port', flag: '--port', env: 'NARRATE_PORT', kind: 'int', min: 0, max: 65535, scope: [...SERVERS], doc: 'HTTP port (a worker only names it in the MediaUrls of its callbacks, when --public-url is unset).', default: () => 8080 },
   { key: 'metricsToken', flag: '--metrics-token', env: 'NARRATE_METRICS_TOKEN', kind: 'string', scope: [...SERVERS], secret: true, doc: 'If set, /metrics answers only scrapes that send it as "Authorization: Bearer <token>" (default: open, as Prometheus expects).' },
   { key: 'metricsPort', flag: '--metrics-port', env: 'NARRATE_METRICS_PORT', kind: 'int', min: 0, max: 65535, scope: ['worker'], doc: 'narrate worker only: serve /metrics, /healthz and /readyz on this port (api processes serve them on --port).' },
   { key: 'host', flag: '--host', env: 'NARRATE_HOST', kind: 'string', scope: [...SERVERS], doc: 'Address to listen on (0.0.0.0 for all interfaces); a worker listens there for --metrics-port.', default: () => '127.0.0.1' },
@@ -152,6 +154,19 @@ function parseValue(def: OptionDef, raw: unknown, problems: string[]): unknown {
   return text;
 }
 
+/** Why a --public-url cannot be the base of MediaUrls, or null when it can. */
+function publicUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not an absolute URL (like https://narrate.example.com or http://10.0.0.5:8080)`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `"${value}" must be an http or https URL`;
+  if (url.search !== '' || url.hash !== '') return `"${value}" must not have a query or a fragment`;
+  return null;
+}
+
 /**
  * Builds the configuration. `flags` holds values given on the command line (keyed by Config key);
  * `env` is the environment (injected so tests never touch process.env). With `scope`, only that
@@ -181,6 +196,10 @@ export function parseConfig({
   const config = out as unknown as Config;
   if (config.databaseUrl && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push('--database-url / NARRATE_DATABASE_URL: only postgres:// URLs are supported (leave it unset for SQLite)');
+  }
+  // Checked here, not when the first job completes: a bad base URL there fails every MediaUrl, so jobs never finish.
+  if (config.publicUrl && publicUrlProblem(config.publicUrl)) {
+    problems.push(`--public-url / NARRATE_PUBLIC_URL: ${publicUrlProblem(config.publicUrl)}`);
   }
   if (config.databaseSchema && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.databaseSchema)) {
     problems.push('--database-schema / NARRATE_DATABASE_SCHEMA: lower-case letters, digits and _, starting with a letter or _ (at most 63)');

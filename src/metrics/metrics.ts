@@ -8,7 +8,7 @@ import type { JobStore } from '../store/store.types.js';
 
 export function createMetrics({ store, defaultMetrics = true }: { store: Pick<JobStore, 'countJobsByState'>; defaultMetrics?: boolean }) {
   const registry = new Registry();
-  if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'narrate_process_' });
+  if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'narrate_' });
 
   const jobsByState = new Gauge({
     name: 'narrate_jobs',

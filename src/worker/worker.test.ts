@@ -274,6 +274,21 @@ describe('D: scratch directory', () => {
     expect((await readdir(tmpDir)).sort()).toHaveLength(2);
   });
 
+  it("keeps the .part file of a job another worker is running under a live lease (a shared data directory)", async () => {
+    const tmpDir = path.join(dir, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const running = await submit();
+    const claimed = await store.claimJob({ workerId: 'other-worker', leaseMs: 600_000, now: new Date() });
+    expect(claimed?.id).toBe(running.id);
+    const theirs = `${running.id}-0123abcd.part`;
+    const leftOver = `${randomIds.hex32()}-4567cdef.part`;
+    await writeFile(path.join(tmpDir, theirs), 'a render in progress');
+    await writeFile(path.join(tmpDir, leftOver), 'half a render');
+    startWorker();
+    await waitFor(async () => !(await readdir(tmpDir)).includes(leftOver), { what: 'the left-over file to go' });
+    expect(await readdir(tmpDir)).toContain(theirs);
+  });
+
   it('checkScratch passes on a writable directory and names the directory when it cannot write', async () => {
     const good = makeWorker({ tmpDir: path.join(dir, 'scratch') });
     await good.checkScratch();

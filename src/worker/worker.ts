@@ -362,7 +362,11 @@ export function createWorker(deps: WorkerDeps) {
     return { kind: 'infrastructure', code: JOB_ERROR_CODES.internal, message: 'The job failed because of an internal error; the server log has the details.' };
   }
 
-  /** Removes scratch files a killed worker left behind; only the render's own `.part` names. */
+  /**
+   * Removes scratch files a killed worker left behind; only the render's own `.part` names. A file
+   * whose job another worker is running under a live lease is that worker's render in progress (two
+   * workers may share a data directory, as local buckets need), so it stays.
+   */
   async function sweepScratch() {
     let names: string[];
     try {
@@ -371,7 +375,15 @@ export function createWorker(deps: WorkerDeps) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: coerceError(error), tmpDir }, 'cannot list the scratch directory');
       return;
     }
-    const stale = names.filter((name) => SCRATCH_PART.test(name));
+    const isStale = async (name: string) => {
+      if (!SCRATCH_PART.test(name)) return false;
+      const job = await deps.store.getJob(name.slice(0, 32)).catch(() => undefined);
+      // Unknown (the store did not answer): kept; the next start looks again.
+      if (job === undefined) return false;
+      const running = job !== null && job.state === 'Executing' && job.leaseExpiresAt !== null && job.leaseExpiresAt.getTime() > deps.clock().getTime();
+      return !running;
+    };
+    const stale = (await Promise.all(names.map(async (name) => ((await isStale(name)) ? name : null)))).filter((name): name is string => name !== null);
     await Promise.all(stale.map((name) => rm(path.join(tmpDir, name), { force: true }).catch((error) => log.warn({ err: coerceError(error), file: name }, 'cannot remove a stale scratch file'))));
     if (stale.length > 0) log.info({ tmpDir, removed: stale.length }, 'removed scratch files left by an earlier run');
   }

@@ -226,6 +226,9 @@ describe('metrics and logs', () => {
       histogramCount(before, 'narrate_http_request_duration_seconds', { route: '/', method: 'POST', status: '200' }),
     );
     expect(histogramCount(after, 'narrate_http_request_duration_seconds', { route: '/metrics' })).toBeGreaterThan(0);
+    // Node's process metrics carry the one narrate_ prefix (prom-client's own names start with process_ or nodejs_).
+    expect(sampleValue(after, 'narrate_process_cpu_seconds_total')).toBeGreaterThan(0);
+    expect(sampleValue(after, 'narrate_nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
   });
 
   it('request-scoped log lines carry the request id (x-request-id when the client sends one)', async () => {

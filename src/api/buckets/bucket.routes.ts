@@ -7,6 +7,7 @@
  * once. Fastify's own `params` are not used: they are already decoded, and a second decode would
  * serve `a.mp3` for the URL of an object named `%61.mp3`.
  */
+import { errors } from '../../shared/errors.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ObjectInfo, ObjectStorage } from '../../storage/storage.types.js';
 import { validateBucketName, validateObjectKey } from '../../storage/object-key.models.js';
@@ -117,7 +118,11 @@ export function registerBucketRoutes(app: FastifyInstance, { storage, urlSecret,
       // Range is defined for GET only (RFC 9110 §14.2): HEAD answers as a GET without Range would.
       const range =
         request.method === 'GET' && ifRangeAllows(request.headers['if-range'], info) ? decideRange(request.headers.range, info.bytes) : { kind: 'full' as const };
-      if (range.kind === 'unsatisfiable') return reply.code(416).header('accept-ranges', 'bytes').header('content-range', `bytes */${info.bytes}`).send();
+      if (range.kind === 'unsatisfiable') {
+        // The code docs/errors.md lists, in the body every other bucket error has (S3 sends one too).
+        const refused = errors.rangeNotSatisfiable(info.bytes);
+        return reply.code(416).header('accept-ranges', 'bytes').header('content-range', `bytes */${info.bytes}`).send({ Code: refused.code, Message: refused.message });
+      }
       if (request.method === 'HEAD') return sendHeaders(reply, info).header('content-length', info.bytes).send();
 
       const object = await storage
