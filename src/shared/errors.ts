@@ -151,6 +151,8 @@ export const JOB_ERROR_CODES = {
   objectExists: 'OutputObjectExists',
   /** The object store refused or lost the write. */
   outputWriteFailed: 'OutputWriteFailed',
+  /** OutputConfig names a bucket the object store does not have (S3; local buckets are created). */
+  bucketNotFound: 'OutputBucketNotFound',
   /** The engine failed on this text (model missing, runtime error). */
   synthesisFailed: 'SynthesisFailed',
   /** Anything else. */

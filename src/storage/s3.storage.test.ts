@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Storage, type S3Storage } from './s3.storage.js';
 import { S3RVER_CREDENTIALS, startS3rver } from './s3rver.test-utils.js';
 import { readAll, runStorageContract } from './storage.test-suite.js';
-import { ObjectExistsError } from './storage.types.js';
+import { BucketNotFoundError, ObjectExistsError } from './storage.types.js';
 
 const BUCKET = 'narrate-contract';
 
@@ -79,6 +79,15 @@ describe('s3 storage on s3rver', () => {
     storage?.close();
     await server?.close();
     await fs.rm(sources.dir, { recursive: true, force: true });
+  });
+
+  it('refuses a write to a bucket the server does not have as BucketNotFoundError (not retried as an outage)', async () => {
+    for (const overwrite of [true, false]) {
+      const source = await sources.write('bytes');
+      const error = await storage.putObject({ bucket: 'no-such-bucket', key: 'a.mp3', sourcePath: source, contentType: 'audio/mpeg', overwrite }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BucketNotFoundError);
+      expect((error as BucketNotFoundError).bucket).toBe('no-such-bucket');
+    }
   });
 
   it('round-trips a 12 MiB object as a multipart upload', async () => {

@@ -28,7 +28,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { errors } from '../shared/errors.js';
 import { validateBucketName, validateObjectKey } from './object-key.models.js';
-import { ObjectExistsError, type ObjectInfo, type ObjectStorage, type PutObjectArgs } from './storage.types.js';
+import { BucketNotFoundError, ObjectExistsError, type ObjectInfo, type ObjectStorage, type PutObjectArgs } from './storage.types.js';
 
 /** S3's minimum part size for every part but the last. */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -180,6 +180,9 @@ export function createS3Storage(options: S3StorageOptions) {
         if (args.overwrite) await write({ ...args, bytes: size, ifNoneMatch: false });
         else await putNoOverwrite({ ...args, bytes: size });
         return { bucket: args.bucket, key: args.key, bytes: size, contentType: args.contentType, modifiedAt: now() };
+      } catch (error) {
+        if (codeOf(error) === 'NoSuchBucket') throw new BucketNotFoundError(args.bucket);
+        throw error;
       } finally {
         // The storage owns the source file whatever happened.
         await fs.unlink(args.sourcePath).catch(() => undefined);

@@ -30,6 +30,17 @@ export class ObjectExistsError extends Error {
   }
 }
 
+/**
+ * The bucket a write names does not exist in the object store (S3's NoSuchBucket). A client's
+ * mistake, not an outage: retrying cannot help, so the job fails at once with its own code.
+ */
+export class BucketNotFoundError extends Error {
+  constructor(readonly bucket: string) {
+    super(`The bucket ${bucket} does not exist in the object store.`);
+    this.name = 'BucketNotFoundError';
+  }
+}
+
 export interface ObjectStorage {
   readonly kind: 'local' | 's3';
   /** Writes the object so readers see either nothing/the old object or the whole new one, never a part. */

@@ -17,7 +17,7 @@ import { sleep } from '../shared/timers.js';
 import type { Ids } from '../shared/ids.js';
 import { AppError, JOB_ERROR_CODES, coerceError } from '../shared/errors.js';
 import type { JobRecord, JobResult, JobStore, NewDelivery } from '../store/store.types.js';
-import { ObjectExistsError, type ObjectStorage } from '../storage/storage.types.js';
+import { BucketNotFoundError, ObjectExistsError, type ObjectStorage } from '../storage/storage.types.js';
 import { outputKey } from '../storage/object-key.models.js';
 import { parseEditingConfig } from '../jobs/editing-config.models.js';
 import type { SpeechPlan, RenderResult } from '../speech/speech.types.js';
@@ -348,6 +348,9 @@ export function createWorker(deps: WorkerDeps) {
    * stores throw it when the database is unreachable). Anything else is the infrastructure's.
    */
   function failureOf(error: unknown, job: JobRecord, stage: 'render' | 'write'): Failure {
+    if (error instanceof BucketNotFoundError) {
+      return { kind: 'job', code: JOB_ERROR_CODES.bucketNotFound, message: `The bucket ${error.bucket} does not exist in the object store; create it, or name an existing one in OutputConfig.` };
+    }
     if (error instanceof ObjectExistsError) {
       return { kind: 'job', code: JOB_ERROR_CODES.objectExists, message: `The object ${error.bucket}/${error.key} already exists and Overwrite is false.` };
     }

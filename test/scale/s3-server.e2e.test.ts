@@ -166,6 +166,20 @@ describe.skipIf(skipReason('the PostgreSQL + S3 server tests') !== null)('Postgr
     expect(audio.durationMs).toBeGreaterThan(300);
   });
 
+  it('a bucket the object store does not have fails the job at once with OutputBucketNotFound, not after retries', async () => {
+    const submitted = await setup.call('SubmitAudioProduceJob', {
+      EditingConfig: JSON.stringify({ voice: 'Siqi' }),
+      InputConfig: '你好。',
+      OutputConfig: JSON.stringify({ bucket: 'no-such-bucket', object: 'lost' }),
+    });
+    const result = await finished(setup.call, submitted.JobId);
+    expect(result.State).toBe('Failed');
+    expect(result.ErrorCode).toBe('OutputBucketNotFound');
+    expect(result.ErrorMessage).toContain('no-such-bucket');
+    const job = await setup.server.narrate.store.getJob(submitted.JobId as string);
+    expect(job?.attempts).toBe(1);
+  });
+
   it('/healthz and /readyz answer 200 when the database and the object store answer', async () => {
     const health = await fetch(`${setup.server.url}/healthz`);
     expect(health.status).toBe(200);
