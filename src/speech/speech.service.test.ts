@@ -29,10 +29,10 @@ afterAll(async () => {
   await rm(voicesDir, { recursive: true, force: true });
 });
 
-async function render(text: string, editing: Partial<EditingConfig> = {}) {
+async function render(text: string, editing: Partial<EditingConfig> = {}, { wordTimings = false } = {}) {
   const plan = speech.prepare({ inputText: text, editing: { ...EDITING_DEFAULTS, ...editing } as EditingConfig });
   const chunks: Uint8Array[] = [];
-  const result = await speech.render({ plan, write: async (chunk) => void chunks.push(chunk) });
+  const result = await speech.render({ plan, write: async (chunk) => void chunks.push(chunk), wordTimings });
   const bytes = Buffer.concat(chunks);
   if (result.header) bytes.set(result.header, 0);
   const audio = await decodeAudio(new Uint8Array(bytes), plan.format, plan.sampleRate);
@@ -217,6 +217,54 @@ describe('SSML through the pipeline', () => {
     expect(plan.format).toBe('wav');
     expect(plan.voice.name).toBe('Harry');
     expect(audio.sampleRate).toBe(8000);
+  });
+});
+
+describe('word timings', () => {
+  // eSpeak reports words in the text it read: 说起 came back as 说, 可以 as 可, "2024年" as
+  // 二零二四年, a <sub> as its alias, and no punctuation, so the words did not give the sentence back.
+  it.each([
+    ['Siqi', '说起郭德纲，他现在可以说是红得发紫了。今天是2024年1月5日。', ['说起', '可以', '2024', '1', '5', '日。']],
+    ['Siqi', '<speak>欢迎使用<sub alias="世界贸易组织">WTO</sub>。电话<say-as interpret-as="digits">12345</say-as>，日期<say-as interpret-as="date">2024-01-05</say-as>。</speak>', ['WTO。', '12345，', '2024-01-05。']],
+    ['Harry', '“Speaking of Guo Degang,” he said. It costs $3.99 at 3:30 pm.', ['“Speaking', 'Degang,”', '$3.99', 'at', '3:30 pm.']],
+  ])('%s: the words show what was written and, joined, give each sentence back: %s', async (voice, text, expected) => {
+    const { result } = await render(text, { voice, format: 'WAV' }, { wordTimings: true });
+    const words = result.timings.flatMap((t) => t.words!);
+    for (const word of expected) expect(words.map((w) => w.text)).toContain(word);
+    for (const timing of result.timings) {
+      expect(timing.words!.map((w) => w.text).join('').replace(/\s+/g, '')).toBe(timing.text.replace(/\s+/g, ''));
+      for (const [i, word] of timing.words!.entries()) {
+        expect(word.begin_time).toBeGreaterThanOrEqual(i === 0 ? timing.begin_time : timing.words![i - 1]!.end_time);
+        expect(word.end_time).toBeGreaterThan(word.begin_time);
+        expect(word.end_time).toBeLessThanOrEqual(timing.end_time);
+      }
+    }
+  });
+});
+
+describe('where the sound is (spoken spans, for subtitles)', () => {
+  it('each sentence\'s spoken span holds all its sound, and none of a <break> or the pause after it', async () => {
+    const text = '<speak><break time="2s"/>Hello there. How are you?<break time="3s"/>Fine, thanks.<break time="2s"/></speak>';
+    const { audio, result } = await render(text, { voice: 'Harry', format: 'WAV' });
+    const spans = result.spoken!;
+    expect(spans).toHaveLength(result.timings.length);
+    // 10 ms frames: every loud one lies inside a spoken span (give or take a frame), and each span
+    // starts and ends with sound.
+    const frame = audio.sampleRate / 100;
+    const threshold = 10 ** (-50 / 20);
+    for (let start = 0; start + frame <= audio.samples.length; start += frame) {
+      if (rms(audio.samples.subarray(start, start + frame)) < threshold) continue;
+      const ms = (start * 1000) / audio.sampleRate;
+      expect(spans.some((span) => span && ms >= span.begin_time - 10 && ms + 10 <= span.end_time + 10), `sound at ${ms} ms`).toBe(true);
+    }
+    for (const [i, span] of spans.entries()) {
+      expect(span!.begin_time).toBeGreaterThanOrEqual(result.timings[i]!.begin_time);
+      expect(span!.end_time).toBeLessThanOrEqual(result.timings[i]!.end_time);
+    }
+    // The leading break and the 3 s break are outside the spans.
+    expect(spans[0]!.begin_time).toBeGreaterThanOrEqual(2000);
+    expect(result.timings[1]!.end_time - spans[1]!.end_time).toBeGreaterThanOrEqual(3000);
+    expect(result.durationMs - spans.at(-1)!.end_time).toBeGreaterThanOrEqual(2000);
   });
 });
 

@@ -17,6 +17,7 @@ import type { SpeakOverrides, SpeechPiece } from '../text/text.types.js';
 import type { EditingConfig } from '../jobs/editing-config.models.js';
 import type { RenderResult, ResolvedVoice, SentenceTiming, SpeechCheck, SpeechPlan, VoiceResolverPort } from './speech.types.js';
 import { pauseSamples, quietRun } from './sentence-pause.models.js';
+import { wordsInShownText, type SpokenWord } from './word-text.models.js';
 
 export const MAX_INPUT_CHARS = 10_000;
 const NATIVE_SPEED = { min: 0.5, max: 2 } as const;
@@ -98,7 +99,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     const tempo = speed / nativeSpeed;
     const usePhonemes = piece.kind === 'phoneme' && engine.supportsPhonemes(voice.engineVoice, piece.alphabet);
     const text = piece.kind === 'phoneme' ? (usePhonemes ? piece.phonemes : piece.text) : piece.text;
-    if (text.trim() === '') return { samples: new Float32Array(0), words: [], speed, leadingQuiet: 0, trailingQuiet: 0 };
+    if (text.trim() === '') return { samples: new Float32Array(0), words: [], spokenText: '', speed, leadingQuiet: 0, trailingQuiet: 0 };
     const ratio = pitchRateToRatio(plan.pitchRate) * piece.prosody.pitch * 2 ** (voice.pitchShiftSemitones / 12);
     const unchanged = Math.abs(ratio - 1) < 1e-6 && Math.abs(tempo - 1) < 1e-6;
     const audio = await engine.synthesize({
@@ -115,8 +116,10 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     // Volume and its limiter come last: resampling and stretching can overshoot a peak that was in range.
     const out = applyGain(resampled, volumeToGain(plan.volume) * piece.prosody.volume, { sampleRate: plan.sampleRate });
     const scale = plan.sampleRate / audio.sampleRate / tempo;
-    const words = audio.words.map((word) => ({ text: text.slice(word.textOffset, word.textOffset + word.textLength), sample: Math.round(word.startSample * scale) }));
-    return { samples: out, words, speed, leadingQuiet: quietRun(resampled, 'start'), trailingQuiet: quietRun(resampled, 'end') };
+    const words = audio.words.map((word) => ({ offset: word.textOffset, sample: Math.round(word.startSample * scale) }));
+    // Read as phonemes, the engine reports no words: the piece is one word, the text it stands for.
+    const spoken = usePhonemes ? { words: [{ offset: 0, sample: 0 }], spokenText: piece.text } : { words, spokenText: text };
+    return { samples: out, ...spoken, speed, leadingQuiet: quietRun(resampled, 'start'), trailingQuiet: quietRun(resampled, 'end') };
   }
 
   async function render({
@@ -143,6 +146,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     const rate = plan.sampleRate;
     const toMs = (samples: number) => Math.round((samples * 1000) / rate);
     const timings: SentenceTiming[] = [];
+    const spokenSpans: RenderResult['spoken'] = [];
     const totalChars = Math.max(1, plan.parsed.segments.reduce((sum, segment) => sum + segment.charCount, 0));
     let doneChars = 0;
     let position = 0;
@@ -150,7 +154,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     const pieces = plan.parsed.segments.flatMap((segment, index) => segment.pieces.map((piece) => ({ piece, index })));
     const produce = (at: number) => {
       const { piece, index } = pieces[at]!;
-      if (piece.kind === 'silence') return Promise.resolve<RenderedPiece>({ samples: new Float32Array(Math.round((piece.ms * rate) / 1000)), words: [], isBreak: true });
+      if (piece.kind === 'silence') return Promise.resolve<RenderedPiece>({ samples: new Float32Array(Math.round((piece.ms * rate) / 1000)), words: [], spokenText: '', isBreak: true });
       return renderPiece({ piece, voice: plan.segmentVoices[index] ?? plan.voice, plan, signal });
     };
     // A few pieces are kept in flight so the engine thread never waits for the encoder.
@@ -168,7 +172,11 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     for (const segment of plan.parsed.segments) {
       abortIfNeeded(signal);
       const begin = position;
-      const words: NonNullable<SentenceTiming['words']> = [];
+      const words: SpokenWord[] = [];
+      // The pieces' spoken texts, a space apart so no two become one token when aligned.
+      let spokenText = '';
+      let soundBegin: number | undefined;
+      let soundEnd = 0;
       let last: RenderedPiece | undefined;
       for (let k = 0; k < segment.pieces.length; k++) {
         abortIfNeeded(signal);
@@ -176,9 +184,18 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
         last = rendered;
         topUp();
         const samples = rendered.samples;
-        for (const [i, word] of rendered.words.entries()) {
-          const next = rendered.words[i + 1]?.sample ?? samples.length;
-          words.push({ text: word.text, begin_time: toMs(position + word.sample), end_time: toMs(position + Math.min(next, samples.length)) });
+        if (rendered.spokenText !== '') {
+          if (spokenText !== '') spokenText += ' ';
+          for (const [i, word] of rendered.words.entries()) {
+            const next = rendered.words[i + 1]?.sample ?? samples.length;
+            words.push({ offset: spokenText.length + word.offset, begin_time: toMs(position + word.sample), end_time: toMs(position + Math.min(next, samples.length)) });
+          }
+          spokenText += rendered.spokenText;
+        }
+        const leading = rendered.leadingQuiet ?? samples.length;
+        if (!rendered.isBreak && leading < samples.length) {
+          soundBegin ??= position + leading;
+          soundEnd = position + samples.length - (rendered.trailingQuiet ?? 0);
         }
         await emit(encoder.encode(samples));
         position += samples.length;
@@ -196,14 +213,15 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
       const beginMs = toMs(begin);
       const endMs = toMs(position);
       const timing: SentenceTiming = { text: segment.text, begin_time: beginMs, end_time: endMs, content: segment.text, from: beginMs / 1000, to: endMs / 1000 };
-      if (wordTimings) timing.words = words;
+      if (wordTimings) timing.words = wordsInShownText({ shown: segment.text, spoken: spokenText, words });
       timings.push(timing);
+      spokenSpans.push(soundBegin === undefined ? null : { begin_time: toMs(soundBegin), end_time: toMs(soundEnd) });
       doneChars += segment.charCount;
       onProgress?.(doneChars / totalChars);
     }
     const { tail, header } = encoder.finish();
     await emit(tail);
-    return { timings, samples: position, durationMs: toMs(position), bytes, header };
+    return { timings, spoken: spokenSpans, samples: position, durationMs: toMs(position), bytes, header };
   }
 
   return { prepare, check, render, resolveVoice };
@@ -214,8 +232,10 @@ export type SpeechService = ReturnType<typeof createSpeechService>;
 /** One piece at the output rate, as the encoder receives it. */
 interface RenderedPiece {
   samples: Float32Array;
-  /** Word starts, in samples from the piece's start. */
-  words: Array<{ text: string; sample: number }>;
+  /** Word starts: offset in `spokenText`, and sample from the piece's start. */
+  words: Array<{ offset: number; sample: number }>;
+  /** The text the words are in (what the engine read; for phonemes, what they stand for). */
+  spokenText: string;
   /** An SSML <break>: silence the author sized. */
   isBreak?: boolean;
   /** Speaking-rate multiplier the piece was read at. */

@@ -45,6 +45,12 @@ export interface SentenceTiming {
 
 export interface RenderResult {
   timings: SentenceTiming[];
+  /**
+   * Where each sentence's sound is (ms, index = timings' index; null if it made none): inside its
+   * span, without the silence a <break> or the pause after it adds. What subtitles show; not part
+   * of AiResult, whose spans must tile the audio.
+   */
+  spoken?: Array<{ begin_time: number; end_time: number } | null>;
   /** Output samples written (at plan.sampleRate). */
   samples: number;
   durationMs: number;

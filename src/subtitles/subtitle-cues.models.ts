@@ -3,6 +3,11 @@
  * points (punctuation, then spaces, then — for CJK — between characters), and its time is shared
  * out in proportion to the display width of each part. Pure. The file formats are in
  * subtitle-formats.models.ts.
+ *
+ * A cue shows its sentence while it is heard, as Azure's sentence boundaries and Polly's speech
+ * marks time it: a sentence's AiResult span also holds the pause after it and any <break>, so a
+ * cue built on it stayed up through seconds of silence (or came up before a leading break ended).
+ * Short gaps between cues are closed so the text does not flicker off between sentences.
  */
 
 export interface TimedText {
@@ -23,9 +28,27 @@ export interface CueOptions {
   maxLineColumns: number;
   /** Lines per cue. */
   maxLines: number;
+  /** A cue stays up at least this long (ms), unless the next one starts sooner. */
+  minDurationMs?: number;
+  /** A cue that ends less than this (ms) before the next one starts stays up until it does. */
+  closeGapMs?: number;
+  /** The audio's duration (ms), the furthest the last cue may be held; without it, its sentence's end. */
+  endMs?: number;
 }
 
 export const DEFAULT_CUE_OPTIONS: CueOptions = { maxLineColumns: 42, maxLines: 2 };
+// Common subtitling practice (e.g. Netflix's timing guidelines): about 5/6 s at least on screen,
+// and gaps under half a second closed rather than flashed.
+const MIN_DURATION_MS = 800;
+const CLOSE_GAP_MS = 500;
+
+/** Where each sentence is heard (a render's `spoken` spans), where known; else its AiResult span. */
+export function heardSentences({ timings, spoken }: { timings: readonly TimedText[]; spoken?: ReadonlyArray<{ begin_time: number; end_time: number } | null> }): TimedText[] {
+  return timings.map((sentence, i) => {
+    const span = spoken?.[i];
+    return span ? { text: sentence.text, begin_time: span.begin_time, end_time: span.end_time } : sentence;
+  });
+}
 
 const WIDE = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]|[\u{20000}-\u{3FFFD}]/u;
 
@@ -114,5 +137,39 @@ export function buildCues(timings: readonly TimedText[], options: CueOptions = D
       start = end;
     });
   }
-  return cues;
+  const minDuration = options.minDurationMs ?? MIN_DURATION_MS;
+  const closeGap = options.closeGapMs ?? CLOSE_GAP_MS;
+  cues.forEach((cue, i) => {
+    // Unless the audio's end is known, the last cue ends where its sentence does.
+    const limit = cues[i + 1]?.startMs ?? options.endMs ?? cue.endMs;
+    if (limit - cue.endMs < closeGap) cue.endMs = Math.max(cue.endMs, limit);
+    if (cue.endMs - cue.startMs < minDuration) cue.endMs = Math.max(cue.endMs, Math.min(cue.startMs + minDuration, limit));
+  });
+  // Quick short sentences ("Yes. No." at twice the speed) cannot each stay up that long without
+  // running late: a cue still too short shares the screen with its neighbour, where both fit.
+  const merged: Cue[] = [];
+  for (const cue of cues) {
+    const previous = merged.at(-1);
+    const short = (c: Cue) => c.endMs - c.startMs < minDuration;
+    if (previous && previous.endMs === cue.startMs && (short(previous) || short(cue))) {
+      const lines = splitToWidth(joinText(previous.text, cue.text), options.maxLineColumns);
+      if (lines.length <= options.maxLines) {
+        previous.text = lines.join('\n');
+        previous.endMs = cue.endMs;
+        continue;
+      }
+    }
+    merged.push(cue);
+  }
+  return merged.map((cue, i) => ({ ...cue, index: i + 1 }));
+}
+
+/** Two cue texts as one line: a space between Latin words, none next to CJK. */
+function joinText(first: string, second: string): string {
+  const flat = (text: string) => text.split('\n').reduce((a, b) => joinPair(a, b));
+  return joinPair(flat(first), flat(second));
+}
+
+function joinPair(a: string, b: string): string {
+  return WIDE.test(a.at(-1) ?? '') || WIDE.test(b[0] ?? '') ? a + b : `${a} ${b}`;
 }

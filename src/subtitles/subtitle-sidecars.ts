@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ObjectStorage } from '../storage/storage.types.js';
 import { contentTypeForKey } from '../storage/object-key.models.js';
 import type { SidecarWriter } from '../worker/worker.js';
-import { buildCues } from './subtitle-cues.models.js';
+import { buildCues, DEFAULT_CUE_OPTIONS, heardSentences } from './subtitle-cues.models.js';
 import { toSrt, toVtt } from './subtitle-formats.models.js';
 
 
@@ -21,7 +21,7 @@ export function createSubtitleWriter({ storage, tmpDir, newId }: { storage: Obje
   return async ({ job, editing, result, audioKey }) => {
     const formats = editing.subtitles ?? [];
     if (formats.length === 0) return [];
-    const cues = buildCues(result.timings);
+    const cues = buildCues(heardSentences(result), { ...DEFAULT_CUE_OPTIONS, endMs: result.durationMs });
     const base = sidecarBaseKey(audioKey);
     const written: string[] = [];
     await mkdir(tmpDir, { recursive: true });
