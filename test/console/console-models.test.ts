@@ -11,6 +11,8 @@ import { defaultFormValues, paramsOfJob, toSubmitParams } from '../../console/sr
 import { downloadName, needsFreshUrl, reachableUrl, urlExpiresAt } from '../../console/src/models/media-url.js';
 import { SSML_EXAMPLES } from '../../console/src/i18n/ssml-examples.js';
 import { MESSAGES } from '../../console/src/i18n/messages.js';
+import { previewText, updateInPlace } from '../../console/src/models/job-list.js';
+import { popCoreSnippet } from '../../console/src/models/snippets.js';
 
 describe('console character counter', () => {
   it('counts plain text exactly as the server does', () => {
@@ -107,10 +109,35 @@ describe('the same request in code', () => {
     expect(paramsOfJob({ ...job, SmartJobInfo: { ...job.SmartJobInfo, Title: 'Chapter 1' } }).Title).toBe('Chapter 1');
   });
 
+  it('says how to run the pop-core program, which always needs a key, also on an anonymous server', () => {
+    const endpoint = 'http://127.0.0.1:8080';
+    const anonymous = popCoreSnippet({ endpoint, keyId: null, params: paramsOfJob(job) });
+    expect(anonymous).toContain('// ALIBABA_CLOUD_ACCESS_KEY_ID=<key id> ALIBABA_CLOUD_ACCESS_KEY_SECRET=<secret> node narrate-job.js');
+    expect(anonymous).toContain('narrate keys create');
+    const signed = popCoreSnippet({ endpoint, keyId: 'demo', params: paramsOfJob(job) });
+    expect(signed).toContain('// ALIBABA_CLOUD_ACCESS_KEY_SECRET=<the secret of demo> node narrate-job.js');
+    expect(signed).toContain('process.env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? "demo"');
+  });
+
   it('does not overwrite the file that made the job fail with OutputObjectExists', () => {
     expect(paramsOfJob({ ...job, ErrorCode: 'OutputObjectExists' }).Overwrite).toBe('false');
     expect(paramsOfJob(job).Overwrite).toBeUndefined();
     expect(paramsOfJob({ ...job, SmartJobInfo: { ...job.SmartJobInfo, Overwrite: false } }).Overwrite).toBe('false');
+  });
+});
+
+describe('job list rows', () => {
+  it('shows plain text as typed, and SSML without its markup', () => {
+    expect(previewText('Is 3 <4> & "x" < y?')).toBe('Is 3 <4> & "x" < y?');
+    expect(previewText('<speak>A &amp; B &lt;C&gt; <break time="1s"/>你好&#x4E16;界</speak>')).toBe('A & B <C> 你好世界');
+    expect(previewText('<speak>\n  <s>One</s>\n  <!-- a <note> -->\n  <s>Two</s>\n</speak>')).toBe('One Two');
+    expect(previewText(`${'好'.repeat(79)}😀😀`)).toBe(`${'好'.repeat(79)}😀`);
+  });
+
+  it('changes rows in place, never their order or which rows there are', () => {
+    const shown = [{ JobId: 'a', JobState: 'Executing' }, { JobId: 'b', JobState: 'Created' }];
+    const fresh = [{ JobId: 'new', JobState: 'Created' }, { JobId: 'a', JobState: 'Finished' }];
+    expect(updateInPlace(shown, fresh)).toEqual([{ JobId: 'a', JobState: 'Finished' }, { JobId: 'b', JobState: 'Created' }]);
   });
 });
 

@@ -78,8 +78,11 @@ const en = {
   voicesUnavailable: 'The voice list could not be loaded; type a voice name.',
   audioError: 'The audio could not be loaded.',
   waveformError: 'The waveform could not be drawn.',
+  pcmNotPlayable: 'PCM is raw 16-bit mono samples with no header, which a browser cannot play: download it, or choose MP3 or WAV to listen here.',
   otherOrigin: 'It is served from {media}, not from this page’s address {page}: open the console at {media}, or start the server with --public-url set to the address you open it at.',
   offline: 'Not updating: the server cannot be reached',
+  notUpdating: 'Not updating: see the error below',
+  errorThrottled: 'Too many requests: this key has reached the server’s rate limit. Wait a moment and try again.',
   charCountOver: 'Over the limit: {count} of {limit} characters.',
 };
 
@@ -161,8 +164,11 @@ const zh: Record<MessageKey, string> = {
   voicesUnavailable: '无法加载发音人列表；请直接输入发音人名称。',
   audioError: '无法加载音频。',
   waveformError: '无法绘制波形。',
+  pcmNotPlayable: 'PCM 是没有文件头的 16 位单声道原始采样，浏览器无法播放：请下载，或改选 MP3 或 WAV 以在此收听。',
   otherOrigin: '音频来自 {media}，而不是当前页面的地址 {page}：请在 {media} 打开控制台，或以 --public-url 指定你访问服务器所用的地址后重启服务。',
   offline: '未在更新：无法连接服务器',
+  notUpdating: '未在更新：见下方错误',
+  errorThrottled: '请求过于频繁：该 AccessKey 已达到服务器的限流上限。请稍候再试。',
   charCountOver: '超出上限：{count} / {limit} 字。',
 };
 

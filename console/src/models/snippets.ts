@@ -7,9 +7,21 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * How to run the program. pop-core signs every request and refuses to start without a key id and
+ * secret, so on a server that accepts unsigned requests it still needs a key (or the curl command).
+ */
+function runHint(keyId: string | null): string {
+  if (keyId) return `// ALIBABA_CLOUD_ACCESS_KEY_SECRET=<the secret of ${keyId}> node narrate-job.js`;
+  return `// pop-core signs every request, so it needs an access key of this server (narrate keys create);
+// the curl command below needs none.
+// ALIBABA_CLOUD_ACCESS_KEY_ID=<key id> ALIBABA_CLOUD_ACCESS_KEY_SECRET=<secret> node narrate-job.js`;
+}
+
 export function popCoreSnippet({ endpoint, keyId, params }: { endpoint: string; keyId: string | null; params: Record<string, string> }): string {
   const body = JSON.stringify(params, null, 2).replace(/\n/g, '\n  ');
   return `// npm install @alicloud/pop-core
+${runHint(keyId)}
 const RPCClient = require('@alicloud/pop-core');
 
 const client = new RPCClient({

@@ -11,7 +11,8 @@ import { useI18n } from './i18n-context.js';
 import { Waveform } from './waveform.js';
 import { DownloadLink } from './download-link.js';
 
-function Sentences({ sentences, current, onSeek }: { sentences: Sentence[]; current: number; onSeek: (seconds: number) => void }) {
+/** The sentences with their times; buttons that play from there when there is a player (not for PCM). */
+function Sentences({ sentences, current, onSeek }: { sentences: Sentence[]; current: number; onSeek?: (seconds: number) => void }) {
   const { t } = useI18n();
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
@@ -21,13 +22,19 @@ function Sentences({ sentences, current, onSeek }: { sentences: Sentence[]; curr
   return (
     <div class="sentences">
       <h3>{t('sentences')}</h3>
-      <p class="muted small">{t('sentencesHint')}</p>
+      {onSeek && <p class="muted small">{t('sentencesHint')}</p>}
       <ol ref={list}>
         {sentences.map((sentence, index) => (
           <li key={index}>
-            <button type="button" class="segment" data-testid="segment" data-from={sentence.from} aria-current={index === current ? 'true' : undefined} onClick={() => onSeek(sentence.from)}>
-              <span class="time">{sentence.from.toFixed(1)}s</span> {sentence.text}
-            </button>
+            {onSeek ? (
+              <button type="button" class="segment" data-testid="segment" data-from={sentence.from} aria-current={index === current ? 'true' : undefined} onClick={() => onSeek(sentence.from)}>
+                <span class="time">{sentence.from.toFixed(1)}s</span> {sentence.text}
+              </button>
+            ) : (
+              <span class="segment" data-testid="segment" data-from={sentence.from}>
+                <span class="time">{sentence.from.toFixed(1)}s</span> {sentence.text}
+              </span>
+            )}
           </li>
         ))}
       </ol>
@@ -140,7 +147,9 @@ export function Player({ job, format, refresh }: { job: SmartHandleJob; format: 
             <audio ref={setAudio} data-testid="audio-player" controls preload="auto" src={url} />
           </>
         ) : (
-          <p class="muted">PCM</p>
+          <p class="muted" data-testid="pcm-note">
+            {t('pcmNotPlayable')}
+          </p>
         )}
         {failure && (
           <p class="error" role="alert" data-testid="player-error">
@@ -180,7 +189,7 @@ export function Player({ job, format, refresh }: { job: SmartHandleJob; format: 
           })}
         </div>
       </div>
-      {sentences.length > 0 && <Sentences sentences={sentences} current={currentSentenceIndex(sentences, time)} onSeek={seek} />}
+      {sentences.length > 0 && <Sentences sentences={sentences} current={playable ? currentSentenceIndex(sentences, time) : -1} onSeek={playable ? seek : undefined} />}
     </div>
   );
 }

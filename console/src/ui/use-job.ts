@@ -16,6 +16,9 @@ export function useJob(client: IceClient, jobId: string | null) {
   const [error, setError] = useState<string | null>(null);
   const refresher = useRef<() => Promise<SmartHandleJob | null>>(async () => null);
   const { t } = useI18n();
+  // The polling below outlives a change of language: it reads the current one.
+  const translate = useRef(t);
+  translate.current = t;
 
   useEffect(() => {
     setJob(null);
@@ -35,7 +38,7 @@ export function useJob(client: IceClient, jobId: string | null) {
         }
         return found;
       } catch (caught) {
-        if (!stopped) setError(errorText(caught, t));
+        if (!stopped) setError(errorText(caught, translate.current));
         return null;
       }
     };
