@@ -35,7 +35,24 @@ export interface IceClient {
   jobEventsUrl(jobId: string): Promise<string>;
 }
 
-export function createIceClient({ baseUrl = '', key, fetchImpl = (...args) => fetch(...args) }: { baseUrl?: string; key: AccessKey | null; fetchImpl?: typeof fetch }): IceClient {
+/**
+ * How long a call may take before it counts as a network failure. Every action answers in
+ * milliseconds; without a limit a server that accepts the connection and never answers would
+ * leave "Submitting…" on screen for good.
+ */
+export const CALL_TIMEOUT_MS = 30_000;
+
+export function createIceClient({
+  baseUrl = '',
+  key,
+  fetchImpl = (...args) => fetch(...args),
+  timeoutMs = CALL_TIMEOUT_MS,
+}: {
+  baseUrl?: string;
+  key: AccessKey | null;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+}): IceClient {
   async function sign(action: string, params: IceParams, method: 'GET' | 'POST'): Promise<IceParams> {
     const all = { Action: action, ...params };
     if (!key) return { Format: 'JSON', Version: '2020-11-09', ...all };
@@ -49,15 +66,18 @@ export function createIceClient({ baseUrl = '', key, fetchImpl = (...args) => fe
     async call<T>(action: string, params: IceParams = {}, { method = 'GET' }: { method?: 'GET' | 'POST' } = {}): Promise<T> {
       const encoded = encodeParams(await sign(action, params, method));
       let response: Response;
+      let text: string;
+      const signal = AbortSignal.timeout(timeoutMs);
       try {
         response =
           method === 'GET'
-            ? await fetchImpl(`${baseUrl}/?${encoded}`, { headers: { accept: 'application/json' } })
-            : await fetchImpl(`${baseUrl}/`, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: encoded });
+            ? await fetchImpl(`${baseUrl}/?${encoded}`, { headers: { accept: 'application/json' }, signal })
+            : await fetchImpl(`${baseUrl}/`, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: encoded, signal });
+        text = await response.text();
       } catch (error) {
-        throw new IceError(0, 'NetworkError', error instanceof Error ? error.message : String(error), '');
+        const message = signal.aborted ? `no answer within ${timeoutMs / 1000} s` : error instanceof Error ? error.message : String(error);
+        throw new IceError(0, 'NetworkError', message, '');
       }
-      const text = await response.text();
       let body: Record<string, unknown> = {};
       try {
         body = JSON.parse(text) as Record<string, unknown>;
