@@ -126,6 +126,27 @@ describe('callback dispatcher', () => {
     expect(r.requests.map((req) => req.headers['x-narrate-delivery-id'])).toEqual([delivery.id, delivery.id, delivery.id]);
   });
 
+  it('a target whose DNS never answers does not hold up the round: the others are delivered, it is retried', async () => {
+    const s = store();
+    const clock = createManualClock();
+    const r = await receiver();
+    // The network's edge: one name's name server never answers, the other name is the receiver.
+    const c = createCallbackHttpClient({
+      allowPrivate: true,
+      timeoutMs: 300,
+      lookup: async (hostname) => (hostname === 'stuck.example.test' ? new Promise(() => {}) : [{ address: '127.0.0.1', family: 4 }]),
+    });
+    cleanups.push(() => c.close());
+    const stuck = await seedDelivery(s, { delivery: { id: 'd1'.repeat(16), kind: 'http', target: `http://stuck.example.test:${r.port}/`, body: '{}', createdAt: clock.now() }, now: clock.now() });
+    const fine = await seedDelivery(s, { delivery: { id: 'd2'.repeat(16), kind: 'http', target: `http://fine.example.test:${r.port}/`, body: '{}', createdAt: clock.now() }, now: clock.now() });
+    const dispatcher = createCallbackDispatcher({ store: s, httpClient: c, workerId: 'w1', now: clock.now });
+    // A generous bound: before the fix the round never ended, and with it the dispatcher.
+    const round = await Promise.race([dispatcher.runOnce(), new Promise((resolve) => setTimeout(() => resolve('round still running after 5 s'), 5000).unref())]);
+    expect(round).toMatchObject({ claimed: 2, delivered: 1, retried: 1 });
+    expect(await deliveryOf(s, fine.id)).toMatchObject({ state: 'delivered' });
+    expect(await deliveryOf(s, stuck.id)).toMatchObject({ state: 'pending', attempts: 1, lastError: 'no answer within 300 ms' });
+  });
+
   it('receiver down: retries are recorded on the backoff schedule, then it comes up and gets the event', async () => {
     const s = store();
     const clock = createManualClock();

@@ -68,6 +68,28 @@ describe('createCallbackHttpClient', () => {
     expect(outcome).toEqual({ ok: false, status: null, error: 'no answer within 300 ms' });
   });
 
+  it('ends within the timeout when the DNS lookup never answers, and stays usable', async () => {
+    const r = await receiver();
+    const hangs: HostLookup = (hostname) => (hostname === 'stuck.example.test' ? new Promise(() => {}) : resolvesTo('127.0.0.1')(hostname));
+    const c = client({ allowPrivate: true, timeoutMs: 300, lookup: hangs });
+    // A generous bound, so the old behaviour (never settling) fails the test instead of hanging it.
+    const bounded = (p: Promise<unknown>) => Promise.race([p, new Promise((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5000).unref())]);
+    const stuck = `http://stuck.example.test:${r.port}/`;
+    expect(await bounded(c.post({ url: stuck, body: '{}', headers }))).toEqual({ ok: false, status: null, error: 'no answer within 300 ms' });
+    // The same origin again (its connection attempt is the one that hung), then another origin.
+    expect(await bounded(c.post({ url: stuck, body: '{}', headers }))).toMatchObject({ ok: false, status: null });
+    expect(await bounded(c.post({ url: `http://fine.example.test:${r.port}/`, body: '{}', headers }))).toEqual({ ok: true, status: 200 });
+    expect(r.requests).toHaveLength(1);
+  });
+
+  it('tries the next address of a DNS answer when the first does not connect', async () => {
+    // The receiver listens on 127.0.0.1 only; ::1 on its port refuses, as a dead AAAA record would.
+    const r = await receiver();
+    const c = client({ allowPrivate: true, lookup: resolvesTo('::1', '127.0.0.1') });
+    expect(await c.post({ url: `http://dual.example.test:${r.port}/`, body: '{}', headers })).toEqual({ ok: true, status: 200 });
+    expect(r.requests).toHaveLength(1);
+  });
+
   it('reads at most maxResponseBytes of a huge response body and drops the connection', async () => {
     const total = 64 * 1024 * 1024;
     let written = 0;
@@ -138,6 +160,13 @@ describe('createCallbackHttpClient', () => {
       expect(await byName.post({ url: `http://hooks.internal:${r.port}/`, body: '{}', headers })).toEqual({ ok: true, status: 200 });
       expect((await byName.post({ url: `http://other.internal:${r.port}/`, body: '{}', headers })).ok).toBe(false);
       expect(r.requests).toHaveLength(2);
+    });
+
+    it('lets an allowlisted IDN host name through, written as the operator writes it', async () => {
+      const r = await receiver();
+      const c = client({ allowPrivate: false, allowlist: ['bücher.example.test'], lookup: resolvesTo('127.0.0.1') });
+      expect(await c.post({ url: `http://bücher.example.test:${r.port}/`, body: '{}', headers })).toEqual({ ok: true, status: 200 });
+      expect(r.requests).toHaveLength(1);
     });
   });
 });

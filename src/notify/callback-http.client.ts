@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
+import { withDeadline } from '../shared/timers.js';
 import { createAllowlist, forbiddenAddressReason } from './ip-address.models.js';
 import type { CallbackHttpClient, CallbackHttpOutcome } from './notify.types.js';
 
@@ -14,7 +15,7 @@ export interface CallbackHttpClientOptions {
   allowPrivate: boolean;
   /** Hostnames and CIDR ranges let through even when private. */
   allowlist?: readonly string[];
-  /** Whole-attempt limit: connect, send, status line. ICE: 3 s. */
+  /** Whole-attempt limit: DNS lookup, connect, send, status line. ICE: 3 s. */
   timeoutMs?: number;
   /** At most this much of a response body is read (for the error text), the rest never is. */
   maxResponseBytes?: number;
@@ -38,11 +39,15 @@ export function createCallbackHttpClient(options: CallbackHttpClientOptions): Ca
   const allowlist = createAllowlist(options.allowlist ?? []);
   const connectTo = buildConnector({ timeout: timeoutMs });
 
-  async function pickAddress(hostname: string): Promise<string> {
+  /** The addresses a callback to `hostname` may connect to, in DNS order; throws when any is refused. */
+  async function allowedAddresses(hostname: string): Promise<string[]> {
     const bare = hostname.replace(/^\[|\]$/g, '');
-    const addresses = isIP(bare) !== 0 ? [bare] : (await lookup(bare)).map((entry) => entry.address);
+    // Bounded like the rest of the attempt: a name server that never answers would otherwise leave
+    // undici's connection stuck in "connecting" for good, and every request to that origin behind it.
+    const answer = isIP(bare) !== 0 ? [{ address: bare }] : await withDeadline(lookup(bare), timeoutMs, () => new Error(`DNS lookup of ${bare} gave no answer within ${timeoutMs} ms.`));
+    const addresses = answer.map((entry) => entry.address);
     if (addresses.length === 0) throw new Error(`${hostname} did not resolve to any address.`);
-    if (options.allowPrivate || allowlist.allowsHost(bare)) return addresses[0]!;
+    if (options.allowPrivate || allowlist.allowsHost(bare)) return addresses;
     // Every answer is checked, not only the one used: a mixed answer is a rebinding attempt.
     for (const address of addresses) {
       const reason = forbiddenAddressReason(address);
@@ -50,14 +55,26 @@ export function createCallbackHttpClient(options: CallbackHttpClientOptions): Ca
         throw new ForbiddenCallbackAddressError(`Refused to connect to ${hostname} (${address}): ${reason} address. Allow it with the callback allowlist or allowPrivate.`);
       }
     }
-    return addresses[0]!;
+    return addresses;
   }
 
   const agent = new Agent({
     connect: (connectOptions, callback) => {
-      pickAddress(connectOptions.hostname).then(
-        // `host` keeps the original name, so TLS SNI and certificate checks still use it.
-        (address) => connectTo({ ...connectOptions, hostname: address }, callback),
+      allowedAddresses(connectOptions.hostname).then(
+        (addresses) => {
+          // Each address in turn until one connects, as Node's own client does: otherwise a dead
+          // first address (an AAAA record on a host without an IPv6 route, one server of several
+          // down) fails every attempt while the others would answer. All of them passed the check.
+          const from = (index: number): void => {
+            // `host` keeps the original name, so TLS SNI and certificate checks still use it.
+            connectTo({ ...connectOptions, hostname: addresses[index]! }, (error, socket) => {
+              if (error === null) return callback(null, socket);
+              if (index + 1 < addresses.length) return from(index + 1);
+              callback(error, null);
+            });
+          };
+          from(0);
+        },
         (error: Error) => callback(error, null),
       );
     },
@@ -85,23 +102,45 @@ export function createCallbackHttpClient(options: CallbackHttpClientOptions): Ca
   return {
     async post({ url, body, headers }): Promise<CallbackHttpOutcome> {
       const signal = AbortSignal.timeout(timeoutMs);
-      try {
-        const response = await request(url, { method: 'POST', body, headers, dispatcher: agent, signal });
-        const status = response.statusCode;
-        let text = '';
+      const timedOut: CallbackHttpOutcome = { ok: false, status: null, error: `no answer within ${timeoutMs} ms` };
+      // Set once the status line is in: from then on the status decides, and the signal only cuts the body short.
+      let answered = false;
+      const exchange = (async (): Promise<CallbackHttpOutcome> => {
         try {
-          text = await readSome(response.body);
-        } catch {
-          // The status decides the outcome; a body that breaks off does not matter.
+          const response = await request(url, { method: 'POST', body, headers, dispatcher: agent, signal });
+          answered = true;
+          const status = response.statusCode;
+          let text = '';
+          try {
+            text = await readSome(response.body);
+          } catch {
+            // The status decides the outcome; a body that breaks off does not matter.
+          }
+          if (status >= 200 && status < 300) return { ok: true, status };
+          if (status >= 300 && status < 400) return { ok: false, status, error: `HTTP ${status} redirect (not followed) to ${response.headers.location ?? '?'}` };
+          const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+          return { ok: false, status, error: `HTTP ${status}${snippet ? `: ${snippet}` : ''}` };
+        } catch (error) {
+          const cause = error as Error & { code?: string };
+          if (signal.aborted) return timedOut;
+          return { ok: false, status: null, error: cause.message || cause.code || String(error) };
         }
-        if (status >= 200 && status < 300) return { ok: true, status };
-        if (status >= 300 && status < 400) return { ok: false, status, error: `HTTP ${status} redirect (not followed) to ${response.headers.location ?? '?'}` };
-        const snippet = text.replace(/\s+/g, ' ').trim().slice(0, 200);
-        return { ok: false, status, error: `HTTP ${status}${snippet ? `: ${snippet}` : ''}` };
-      } catch (error) {
-        const cause = error as Error & { code?: string };
-        if (signal.aborted) return { ok: false, status: null, error: `no answer within ${timeoutMs} ms` };
-        return { ok: false, status: null, error: cause.message || cause.code || String(error) };
+      })();
+      // undici applies an abort only to a request already on a socket: one still waiting for its
+      // connection (a DNS lookup or TCP connect that hangs) would outlive the timeout, and hold up
+      // the dispatcher's whole round with it. So the deadline ends the attempt by itself; a request
+      // that reaches a socket later is aborted by undici before it is written.
+      let onAbort = (): void => {};
+      const deadline = new Promise<CallbackHttpOutcome>((resolve) => {
+        onAbort = () => {
+          if (!answered) resolve(timedOut);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      try {
+        return await Promise.race([exchange, deadline]);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
       }
     },
     async close(): Promise<void> {

@@ -54,6 +54,18 @@ describe('createAllowlist', () => {
     expect(list.allowsAddress('fd00::5')).toBe(true);
     expect(list.allowsAddress('192.168.0.1')).toBe(false);
   });
+  it('matches an IDN host name in the punycode form the URL parser gives the connector', () => {
+    const list = createAllowlist(['Bücher.Example']);
+    expect(new URL('http://bücher.example/').hostname).toBe('xn--bcher-kva.example');
+    expect(list.allowsHost('xn--bcher-kva.example')).toBe(true);
+  });
+  it('refuses host entries that could never match (a scheme, a port, a wildcard) instead of ignoring them', () => {
+    expect(() => createAllowlist(['hooks.internal:8443'])).toThrow(/neither a hostname nor a CIDR/);
+    expect(() => createAllowlist(['https://hooks.internal'])).toThrow(/neither a hostname nor a CIDR/);
+    expect(() => createAllowlist(['*.internal'])).toThrow(/neither a hostname nor a CIDR/);
+    expect(() => createAllowlist(['hooks internal'])).toThrow(/neither a hostname nor a CIDR/);
+    expect(createAllowlist(['localhost', 'hooks_1.internal.']).allowsHost('hooks_1.internal')).toBe(true);
+  });
   it('refuses malformed entries', () => {
     expect(() => createAllowlist(['10.0.0.0/33'])).toThrow(/prefix/);
     expect(() => createAllowlist(['host/8'])).toThrow(/CIDR/);

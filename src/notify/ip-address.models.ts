@@ -1,4 +1,5 @@
 import { BlockList, isIP, isIPv4 } from 'node:net';
+import { domainToASCII } from 'node:url';
 
 /**
  * Which addresses a callback may not connect to (SSRF guard): everything that is not a public
@@ -111,6 +112,9 @@ export interface Allowlist {
   allowsAddress(address: string): boolean;
 }
 
+/** A host name as the URL parser leaves it: dot-separated labels, nothing else (no port, no "*"). */
+const HOST_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
+
 export function createAllowlist(entries: readonly string[]): Allowlist {
   const hosts = new Set<string>();
   const ranges = new BlockList();
@@ -121,8 +125,13 @@ export function createAllowlist(entries: readonly string[]): Allowlist {
     const network = (slash >= 0 ? entry.slice(0, slash) : entry).replace(/^\[|\]$/g, '');
     const family = isIP(network);
     if (family === 0) {
-      if (slash >= 0) throw new Error(`Callback allowlist entry "${entry}" is neither a hostname nor a CIDR range.`);
-      hosts.add(entry.toLowerCase().replace(/\.$/, ''));
+      // Stored as the URL parser writes host names (lower case, IDN as punycode): that is the form
+      // the connector is given, and an entry in any other form would never match, silently.
+      const host = slash >= 0 ? '' : domainToASCII(entry.replace(/\.$/, ''));
+      if (!HOST_NAME.test(host)) {
+        throw new Error(`Callback allowlist entry "${entry}" is neither a hostname nor a CIDR range (no scheme, port or wildcard).`);
+      }
+      hosts.add(host);
       continue;
     }
     const type = family === 4 ? 'ipv4' : 'ipv6';
