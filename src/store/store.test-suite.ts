@@ -476,6 +476,17 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
         expect(again).toEqual([expect.objectContaining({ id: hex('d', 2), attempts: 1, state: 'pending' })]);
       });
 
+      it('a resend while an attempt is in flight keeps its lease: no second worker sends it alongside', async () => {
+        await finishedWithDelivery(1, 10_000);
+        expect(await store.claimDeliveries({ workerId: 'n1', now: at(12_000), limit: 10, leaseMs: 5000 })).toHaveLength(1);
+        expect(await store.resendDelivery({ id: hex('d', 1), now: at(12_500) })).toBe(true);
+        expect(await store.claimDeliveries({ workerId: 'n2', now: at(12_600), limit: 10, leaseMs: 5000 })).toEqual([]);
+        // The attempt in flight still reports, counted from the resend.
+        expect(await store.recordDeliveryAttempt({ id: hex('d', 1), workerId: 'n1', now: at(12_700), outcome: { kind: 'retry', nextAttemptAt: at(13_000), error: 'HTTP 503' } })).toBe(true);
+        const next = await store.claimDeliveries({ workerId: 'n2', now: at(13_000), limit: 10, leaseMs: 5000 });
+        expect(next).toEqual([expect.objectContaining({ id: hex('d', 1), attempts: 1, leaseOwner: 'n2' })]);
+      });
+
       it('hands an expired delivery lease to another worker and honours the limit', async () => {
         await finishedWithDelivery(1, 10_000);
         await finishedWithDelivery(2, 11_000);

@@ -480,8 +480,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const { rowCount } = await q(
         'narrate_resend_delivery',
         `WITH r AS (
-           UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $1, lease_owner = NULL,
-             lease_expires_at = NULL, delivered_at = NULL
+           UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $1,
+             -- An attempt in flight keeps its lease, so no other worker sends the same callback alongside it.
+             lease_owner = CASE WHEN state = 'pending' AND lease_expires_at > $1 THEN lease_owner END,
+             lease_expires_at = CASE WHEN state = 'pending' AND lease_expires_at > $1 THEN lease_expires_at END,
+             delivered_at = NULL
            WHERE id = $2 RETURNING id)
          SELECT pg_notify($3, $4) FROM r`,
         [now, id, WORK_CHANNEL, schema],

@@ -59,8 +59,12 @@ export function createSqliteWrites(db: Database.Database) {
       WHERE id = @id AND state = 'pending' AND lease_owner = @workerId`),
     deliveryDead: db.prepare(`UPDATE deliveries SET state = 'dead', last_error = @error, lease_owner = NULL, lease_expires_at = NULL
       WHERE id = @id AND state = 'pending' AND lease_owner = @workerId`),
-    resend: db.prepare(`UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL,
-        lease_expires_at = NULL, delivered_at = NULL WHERE id = @id`),
+    // An attempt in flight keeps its lease: cleared, another worker would send the same callback
+    // again alongside it. Its outcome still lands (delivered, or a retry counted from 0).
+    resend: db.prepare(`UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now,
+        lease_owner = CASE WHEN state = 'pending' AND lease_expires_at > @now THEN lease_owner END,
+        lease_expires_at = CASE WHEN state = 'pending' AND lease_expires_at > @now THEN lease_expires_at END,
+        delivered_at = NULL WHERE id = @id`),
     sendMessage: db.prepare(`INSERT INTO queue_messages (id, queue, body, receipt_handle, receive_count, visible_at, created_at)
       VALUES (@id, @queue, @body, @handle, 0, @now, @now)`),
     visibleMessages: db.prepare(`SELECT id FROM queue_messages WHERE queue = @queue AND visible_at <= @now
