@@ -153,7 +153,7 @@ export function createCallbackDispatcher(deps: CallbackDispatcherDeps) {
         await sleep(idleMs, signal);
         continue;
       }
-      if (waitMs > 0) await store.waitForWork({ timeoutMs: waitMs, signal });
+      if (waitMs > 0) await store.waitForWork({ timeoutMs: waitMs, signal, waiter: 'callbacks' });
     }
   }
 

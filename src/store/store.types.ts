@@ -3,6 +3,9 @@
  * contract suite (store.test-suite.ts). Every method is async so both fit; every time value
  * is passed in (`now`) so tests control the clock and the database clock never decides.
  */
+import type { WaitForWorkArgs } from './store.work-signal.js';
+
+export type { WaitForWorkArgs };
 
 export type JobState = 'Created' | 'Executing' | 'Finished' | 'Failed';
 
@@ -177,7 +180,7 @@ export interface JobStore {
    * Resolves when new work may be there (a job or delivery was added), or after timeoutMs,
    * or when the signal aborts. PostgreSQL uses LISTEN/NOTIFY; SQLite an in-process signal plus the timeout.
    */
-  waitForWork(args: { timeoutMs: number; signal?: AbortSignal }): Promise<void>;
+  waitForWork(args: WaitForWorkArgs): Promise<void>;
 
   // Signature nonces ---------------------------------------------------
   /** Records the nonce; false if that key already used it and it has not expired. Expired nonces may be purged. */

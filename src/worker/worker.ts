@@ -415,7 +415,7 @@ export function createWorker(deps: WorkerDeps) {
       }
       touch();
       if (!job) {
-        await deps.store.waitForWork({ timeoutMs: POLL_MS, signal }).catch(() => sleep(POLL_MS, signal));
+        await deps.store.waitForWork({ timeoutMs: POLL_MS, signal, waiter: 'jobs' }).catch(() => sleep(POLL_MS, signal));
         touch();
         continue;
       }
