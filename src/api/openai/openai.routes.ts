@@ -46,6 +46,13 @@ export type OpenAiFormat = (typeof OPENAI_FORMATS)[number];
 const UNSUPPORTED_FORMATS = ['aac'];
 /** OpenAI's audio is 24 kHz mono 16-bit; clients that play raw pcm assume it. */
 export const OPENAI_SAMPLE_RATE = 24000;
+/**
+ * A speech stream whose client takes no bytes for this long is ended. Backpressure stops synthesis
+ * while a client reads slowly, but one that stopped reading for good (a suspended app, a peer whose
+ * TCP connection stays up) would otherwise hold its encoder, the pieces in flight and its socket for
+ * as long as the connection lives. Generous, so a player that pauses for a while is not cut off.
+ */
+export const STALLED_CLIENT_MS = 300_000;
 /** The access-key permission that allows this endpoint and /v1/models (besides `*`). */
 export const SPEECH_PERMISSION = 'narrate:CreateSpeech';
 
@@ -123,6 +130,7 @@ export function registerOpenAiRoutes(
     allowAnonymous,
     metrics,
     rateLimiter,
+    stalledClientMs = STALLED_CLIENT_MS,
   }: {
     speech: Pick<SpeechService, 'prepare' | 'render'>;
     findKeys: () => Promise<AccessKeyRecord[]>;
@@ -130,6 +138,8 @@ export function registerOpenAiRoutes(
     metrics?: Pick<Metrics, 'speechStream'>;
     /** The same per-key limiter as the ICE API: a key's requests to either count against one budget. */
     rateLimiter?: Pick<RateLimiter, 'consume'>;
+    /** How long a stream waits for a client that takes no bytes before ending it (STALLED_CLIENT_MS). */
+    stalledClientMs?: number;
   },
 ) {
   // Malformed JSON and the like reach here from Fastify's parser: still OpenAI's error shape.
@@ -233,13 +243,22 @@ export function registerOpenAiRoutes(
       'x-request-id': request.id,
     });
     const stream = metrics?.speechStream({ format: parsed.format });
+    /** The client took the buffered bytes; one that takes none for stalledClientMs is let go. */
+    const drained = async () => {
+      const stalled = setTimeout(() => abort.abort(new Error('client stopped reading')), stalledClientMs);
+      try {
+        await once(out, 'drain', { signal: abort.signal });
+      } finally {
+        clearTimeout(stalled);
+      }
+    };
     const send = async (chunk: Uint8Array) => {
       if (abort.signal.aborted) throw abort.signal.reason;
       if (chunk.length === 0) return;
       const data = sse ? `data: ${JSON.stringify({ type: 'speech.audio.delta', audio: Buffer.from(chunk).toString('base64') })}\n\n` : chunk;
       stream?.firstByte();
       // Backpressure: a slow client slows synthesis instead of filling memory.
-      if (!out.write(data)) await once(out, 'drain', { signal: abort.signal });
+      if (!out.write(data)) await drained();
     };
     try {
       // A streamed WAV keeps its "unknown length" header (0xFFFFFFFF sizes, as OpenAI's): the real one would come too late.
@@ -257,7 +276,7 @@ export function registerOpenAiRoutes(
     } catch (error) {
       if (abort.signal.aborted) {
         stream?.end('aborted');
-        request.log.info('speech stream stopped: the client went away');
+        request.log.info({ reason: (abort.signal.reason as Error).message }, 'speech stream stopped: the client went away');
       } else {
         stream?.end('failed');
         request.log.warn({ err: error }, 'speech stream failed');
