@@ -262,16 +262,17 @@ describe('C: drain', () => {
 });
 
 describe('D: scratch directory', () => {
-  it('removes stale .part files on start, and nothing else', async () => {
+  it('removes stale renders and subtitle sidecars on start, and nothing else', async () => {
     const tmpDir = path.join(dir, 'tmp');
     await mkdir(tmpDir, { recursive: true });
-    const stale = `${randomIds.hex32()}-0123abcd.part`;
-    await writeFile(path.join(tmpDir, stale), 'half a render');
-    await writeFile(path.join(tmpDir, 'notes.part.txt'), 'keep');
-    await writeFile(path.join(tmpDir, `${randomIds.hex32()}-0123abcd.srt`), 'keep');
+    const job = randomIds.hex32();
+    const stale = ['part', 'srt', 'vtt', 'json'].map((ext) => `${job}-0123abcd.${ext}`);
+    for (const name of stale) await writeFile(path.join(tmpDir, name), 'left by a killed worker');
+    const kept = ['notes.part.txt', `${job}-0123abcd.mp3`, `${job}.srt`];
+    for (const name of kept) await writeFile(path.join(tmpDir, name), 'keep');
     startWorker();
-    await waitFor(async () => !(await readdir(tmpDir)).includes(stale), { what: 'the stale file to go' });
-    expect((await readdir(tmpDir)).sort()).toHaveLength(2);
+    await waitFor(async () => !(await readdir(tmpDir)).some((name) => stale.includes(name)), { what: 'the stale files to go' });
+    expect((await readdir(tmpDir)).sort()).toEqual(kept.sort());
   });
 
   it("keeps the .part file of a job another worker is running under a live lease (a shared data directory)", async () => {

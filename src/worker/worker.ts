@@ -77,8 +77,11 @@ export interface WorkerDeps {
   stallAfterMs?: number;
 }
 
-/** Scratch files of renders in progress: `<jobId>-<8 hex>.part` (renderToFile). */
-const SCRATCH_PART = /^[0-9a-f]{32}-[0-9a-f]{8}\.part$/;
+/**
+ * Scratch files of a job in progress: its render, `<jobId>-<8 hex>.part` (renderToFile), and its
+ * subtitle sidecars before upload, `<jobId>-<8 hex>.srt|vtt|json` (subtitle-sidecars.ts).
+ */
+const SCRATCH_PART = /^[0-9a-f]{32}-[0-9a-f]{8}\.(?:part|srt|vtt|json)$/;
 /** How long waitForWork waits per turn; the loop also wakes this often while every slot is busy. */
 const POLL_MS = 1000;
 
@@ -366,7 +369,7 @@ export function createWorker(deps: WorkerDeps) {
   }
 
   /**
-   * Removes scratch files a killed worker left behind; only the render's own `.part` names. A file
+   * Removes scratch files a killed worker left behind; only a job's own scratch names. A file
    * whose job another worker is running under a live lease is that worker's render in progress (two
    * workers may share a data directory, as local buckets need), so it stays.
    */
