@@ -198,9 +198,8 @@ export function parseConfig({
     problems.push('--database-url / NARRATE_DATABASE_URL: only postgres:// URLs are supported (leave it unset for SQLite)');
   }
   // Checked here, not when the first job completes: a bad base URL there fails every MediaUrl, so jobs never finish.
-  if (config.publicUrl && publicUrlProblem(config.publicUrl)) {
-    problems.push(`--public-url / NARRATE_PUBLIC_URL: ${publicUrlProblem(config.publicUrl)}`);
-  }
+  const publicUrlIssue = config.publicUrl ? publicUrlProblem(config.publicUrl) : null;
+  if (publicUrlIssue) problems.push(`--public-url / NARRATE_PUBLIC_URL: ${publicUrlIssue}`);
   if (config.databaseSchema && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.databaseSchema)) {
     problems.push('--database-schema / NARRATE_DATABASE_SCHEMA: lower-case letters, digits and _, starting with a letter or _ (at most 63)');
   }

@@ -5,6 +5,7 @@
  * after a comma and ~320 ms after a full stop inside one call), so without this the sentences of
  * a job run into each other.
  */
+import { msToSamples } from '../audio/samples.models.js';
 
 /** Pauses at speed 1, in ms: eSpeak NG's own at 175 wpm (the gap it leaves inside one call). */
 export const SENTENCE_PAUSE_MS = { sentence: 320, clause: 250, comma: 170 } as const;
@@ -24,8 +25,8 @@ const COMMA_END = /[，,、]$/u;
  * cut at a space), as a single call would.
  */
 export function pauseAfterMs(segmentText: string, { sentenceEnd = false }: { sentenceEnd?: boolean } = {}): number {
-  const text = segmentText.replace(CLOSERS, '');
   if (sentenceEnd) return SENTENCE_PAUSE_MS.sentence;
+  const text = segmentText.replace(CLOSERS, '');
   if (CLAUSE_END.test(text)) return SENTENCE_PAUSE_MS.clause;
   if (SENTENCE_END.test(text)) return SENTENCE_PAUSE_MS.sentence;
   if (COMMA_END.test(text)) return SENTENCE_PAUSE_MS.comma;
@@ -61,6 +62,6 @@ export function pauseSamples({
   trailingQuiet: number;
   leadingQuiet: number;
 }): number {
-  const target = Math.round((pauseAfterMs(segmentText, { sentenceEnd }) * sampleRate) / 1000 / speed);
+  const target = msToSamples({ ms: pauseAfterMs(segmentText, { sentenceEnd }) / speed, sampleRate });
   return Math.max(0, target - trailingQuiet - leadingQuiet);
 }

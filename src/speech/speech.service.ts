@@ -6,6 +6,7 @@
  */
 import { createEncoder } from '../audio/audio.encoder.js';
 import { applyGain } from '../audio/gain.models.js';
+import { silence } from '../audio/samples.models.js';
 import { pitchRateToRatio, speechRateToSpeed, volumeToGain } from '../audio/prosody.models.js';
 import { stretchAndShift } from '../audio/rubberband.stretcher.js';
 import { resampleAll } from '../audio/speex.resampler.js';
@@ -154,7 +155,10 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
     const pieces = plan.parsed.segments.flatMap((segment, index) => segment.pieces.map((piece) => ({ piece, index })));
     const produce = (at: number) => {
       const { piece, index } = pieces[at]!;
-      if (piece.kind === 'silence') return Promise.resolve<RenderedPiece>({ samples: new Float32Array(Math.round((piece.ms * rate) / 1000)), words: [], spokenText: '', isBreak: true });
+      if (piece.kind === 'silence') {
+        const samples = silence({ ms: piece.ms, sampleRate: rate });
+        return Promise.resolve<RenderedPiece>({ samples, words: [], spokenText: '', isBreak: true, speed: 1, leadingQuiet: samples.length, trailingQuiet: samples.length });
+      }
       return renderPiece({ piece, voice: plan.segmentVoices[index] ?? plan.voice, plan, signal });
     };
     // A few pieces are kept in flight so the engine thread never waits for the encoder.
@@ -192,10 +196,9 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
           }
           spokenText += rendered.spokenText;
         }
-        const leading = rendered.leadingQuiet ?? samples.length;
-        if (!rendered.isBreak && leading < samples.length) {
-          soundBegin ??= position + leading;
-          soundEnd = position + samples.length - (rendered.trailingQuiet ?? 0);
+        if (!rendered.isBreak && rendered.leadingQuiet < samples.length) {
+          soundBegin ??= position + rendered.leadingQuiet;
+          soundEnd = position + samples.length - rendered.trailingQuiet;
         }
         await emit(encoder.encode(samples));
         position += samples.length;
@@ -204,7 +207,7 @@ export function createSpeechService({ engines, resolver }: { engines: Partial<Re
       // last segment, nor next to an SSML <break>, whose length is the pause the author asked for.
       const next = inFlight.length > 0 ? await inFlight[0] : undefined;
       if (last && !last.isBreak && next && !next.isBreak) {
-        const pause = pauseSamples({ segmentText: segment.text, sentenceEnd: segment.sentenceEnd, speed: last.speed ?? 1, sampleRate: rate, trailingQuiet: last.trailingQuiet ?? 0, leadingQuiet: next.leadingQuiet ?? 0 });
+        const pause = pauseSamples({ segmentText: segment.text, sentenceEnd: segment.sentenceEnd, speed: last.speed, sampleRate: rate, trailingQuiet: last.trailingQuiet, leadingQuiet: next.leadingQuiet });
         if (pause > 0) {
           await emit(encoder.encode(new Float32Array(pause)));
           position += pause;
@@ -239,8 +242,8 @@ interface RenderedPiece {
   /** An SSML <break>: silence the author sized. */
   isBreak?: boolean;
   /** Speaking-rate multiplier the piece was read at. */
-  speed?: number;
-  /** Samples of silence the engine left at the start and at the end. */
-  leadingQuiet?: number;
-  trailingQuiet?: number;
+  speed: number;
+  /** Samples of silence at the start and at the end (all of them for a <break>). */
+  leadingQuiet: number;
+  trailingQuiet: number;
 }

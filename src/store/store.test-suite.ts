@@ -11,7 +11,8 @@ const T0 = Date.parse('2025-03-01T08:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
 const hex = (prefix: string, n: number) => `${prefix}${n.toString(16)}`.padEnd(32, '0').slice(0, 32);
 
-function newJob(n: number, overrides: Partial<NewJob> = {}): NewJob {
+/** A valid job numbered n (ids and times derived from n), for store tests. */
+export function newJob(n: number, overrides: Partial<NewJob> = {}): NewJob {
   return {
     id: hex('a', n),
     mediaId: hex('b', n),

@@ -11,6 +11,7 @@ import { normalizeText } from './normalize.models.js';
 import { readSayAs } from './say-as.models.js';
 import { segmentItems, type RawPiece, type RawSegment } from './segment.js';
 import { NEUTRAL_PROSODY } from './ssml-attributes.js';
+import { ATTRIBUTE } from './ssml-broken-tag.js';
 import { readSsml } from './ssml-parse.js';
 import { createPositionMapper } from './text-position.js';
 import type { ParsedInput, ParseOptions, SpeakOverrides, SpeechPiece, SpeechSegment } from './text.types.js';
@@ -33,7 +34,7 @@ export function isSsmlInput(input: string): boolean {
  * "a < b", "x<y>z" or HTML's <b> stays text.
  */
 const SSML_ELEMENTS = ['break', 's', 'p', 'sub', 'say-as', 'phoneme', 'w', 'prosody', 'voice', 'emphasis', 'audio', 'mark', 'lang', 'lexicon', 'token', 'desc', 'meta', 'metadata'];
-const SSML_TAG = new RegExp(String.raw`<\/?(${SSML_ELEMENTS.join('|')})(?:\s+[\w:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*\/?>`, 'i');
+const SSML_TAG = new RegExp(String.raw`<\/?(${SSML_ELEMENTS.join('|')})(?:\s+${ATTRIBUTE})*\s*\/?>`, 'i');
 
 /**
  * Everything that can make plain (non-SSML) text invalid: empty, over the limit, or SSML tags

@@ -5,7 +5,8 @@
  * leaves its element unclosed, which the parser refuses anyway.
  */
 
-const ATTRIBUTE = String.raw`[\w:-]+\s*=\s*(?:"[^"]*"|'[^']*')`;
+/** One quoted attribute, `name="value"` or `name='value'`, as a regular-expression source. */
+export const ATTRIBUTE = String.raw`[\w:-]+\s*=\s*(?:"[^"]*"|'[^']*')`;
 
 /**
  * A finder for the SSML tags named: given text as written (entities not decoded, so "&gt;" is no tag),

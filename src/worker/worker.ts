@@ -81,7 +81,7 @@ export interface WorkerDeps {
  * Scratch files of a job in progress: its render, `<jobId>-<8 hex>.part` (renderToFile), and its
  * subtitle sidecars before upload, `<jobId>-<8 hex>.srt|vtt|json` (subtitle-sidecars.ts).
  */
-const SCRATCH_PART = /^[0-9a-f]{32}-[0-9a-f]{8}\.(?:part|srt|vtt|json)$/;
+const SCRATCH_FILE = /^[0-9a-f]{32}-[0-9a-f]{8}\.(?:part|srt|vtt|json)$/;
 /** How long waitForWork waits per turn; the loop also wakes this often while every slot is busy. */
 const POLL_MS = 1000;
 
@@ -244,9 +244,9 @@ export function createWorker(deps: WorkerDeps) {
     // Renew well before the lease runs out; losing it means another worker may take the job, so stop.
     const renewEvery = Math.max(1000, Math.floor(deps.leaseMs / 3));
     let renewing: Promise<unknown> | null = null;
+    const renew = () => deps.store.renewLease({ jobId: job.id, workerId, leaseMs: deps.leaseMs, now: deps.clock(), progress: progress.get(job.id) });
     const renewTimer = setInterval(() => {
-      renewing = deps.store
-        .renewLease({ jobId: job.id, workerId, leaseMs: deps.leaseMs, now: deps.clock(), progress: progress.get(job.id) })
+      renewing = renew()
         .then((held) => {
           if (!held) {
             jobLog.warn('lease lost; abandoning the job');
@@ -262,8 +262,7 @@ export function createWorker(deps: WorkerDeps) {
      * then covers the write itself.
      */
     const confirmLease = async () => {
-      const held = await deps.store.renewLease({ jobId: job.id, workerId, leaseMs: deps.leaseMs, now: deps.clock(), progress: progress.get(job.id) });
-      if (!held) {
+      if (!(await renew())) {
         jobLog.warn('lease lost before the output was written; abandoning the job');
         controller.abort(new Error('lease lost'));
         throw new Error('lease lost');
@@ -382,7 +381,7 @@ export function createWorker(deps: WorkerDeps) {
       return;
     }
     const isStale = async (name: string) => {
-      if (!SCRATCH_PART.test(name)) return false;
+      if (!SCRATCH_FILE.test(name)) return false;
       const job = await deps.store.getJob(name.slice(0, 32)).catch(() => undefined);
       // Unknown (the store did not answer): kept; the next start looks again.
       if (job === undefined) return false;

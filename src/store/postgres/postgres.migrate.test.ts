@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresStore } from './postgres.store.js';
+import { newJob } from '../store.test-suite.js';
 import { dropSchema } from './postgres.test-utils.js';
 
 /**
@@ -35,20 +36,6 @@ async function newRole(): Promise<{ role: string; url: string }> {
   return { role, url: asRole.toString() };
 }
 
-const job = (n: number) => ({
-  id: String(n).repeat(32),
-  mediaId: String(n + 1).repeat(32),
-  ownerKeyId: 'k',
-  title: 't',
-  description: null,
-  userData: null,
-  inputText: 'x',
-  editingConfig: '{}',
-  outputBucket: 'b',
-  outputObject: 'o',
-  overwrite: false,
-  createdAt: new Date(0),
-});
 
 describe.skipIf(!url)('postgres migrations and the privileges of the role', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -72,17 +59,22 @@ describe.skipIf(!url)('postgres migrations and the privileges of the role', () =
     return { role, roleUrl, schema };
   }
 
+  /** Opens the store as the role (migrating as needed) and creates and reads back a job. */
+  async function expectStoreWorksAs(roleUrl: string, schema: string) {
+    const store = await createPostgresStore({ connectionString: roleUrl, schema, poolSize: 2, listen: false });
+    try {
+      await store.createJob(newJob(1));
+      expect((await store.getJob(newJob(1).id))?.state).toBe('Created');
+    } finally {
+      await store.close();
+    }
+  }
+
   it('starts as the owner of a schema created for it, without CREATE on the database', async () => {
     const { role, roleUrl, schema } = await setUp();
     await admin((client) => client.query(`CREATE SCHEMA "${schema}" AUTHORIZATION "${role}"`));
 
-    const store = await createPostgresStore({ connectionString: roleUrl, schema, poolSize: 2, listen: false });
-    try {
-      await store.createJob(job(1));
-      expect((await store.getJob(job(1).id))?.state).toBe('Created');
-    } finally {
-      await store.close();
-    }
+    await expectStoreWorksAs(roleUrl, schema);
   });
 
   it('starts as a runtime role that may only use the tables of a schema an administrator migrated', async () => {
@@ -94,12 +86,6 @@ describe.skipIf(!url)('postgres migrations and the privileges of the role', () =
       await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
     });
 
-    const store = await createPostgresStore({ connectionString: roleUrl, schema, poolSize: 2, listen: false });
-    try {
-      await store.createJob(job(3));
-      expect((await store.getJob(job(3).id))?.state).toBe('Created');
-    } finally {
-      await store.close();
-    }
+    await expectStoreWorksAs(roleUrl, schema);
   });
 });
